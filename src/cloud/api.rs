@@ -1,0 +1,11 @@
+//! The Cloud endpoints prefectx uses (prefect.md 7.2).
+
+use crate::cache::Workspace;
+use crate::error::Result;
+
+use super::http::Client;
+
+/// `GET {cloud_api}/me/workspaces`: validates the key and lists its workspaces.
+pub fn me_workspaces(client: &Client, cloud_api: &str, key: &str) -> Result<Vec<Workspace>> {
+    client.get_json(&format!("{cloud_api}/me/workspaces"), Some(key))
+}

@@ -1,0 +1,159 @@
+//! `prefectx config set|unset|view`, following `prefect config` (prefect.md 4): names checked
+//! against the catalogue (aliases written as canonical names, did-you-mean on typos),
+//! PREFECT_HOME and PREFECT_PROFILES_PATH refused, secrets masked.
+
+use crate::bail;
+use crate::cli::ConfigCmd;
+use crate::edit;
+use crate::error::{Error, Result};
+use crate::output;
+use crate::paths;
+use crate::settings::{self, Setting};
+use crate::store;
+
+use super::profile::mask;
+use super::q;
+
+/// Checks a name as `prefect config set` does, with a hint for typos.
+pub fn known_setting(name: &str) -> Result<Setting> {
+    if settings::ENV_ONLY.contains(&name) {
+        bail!("setting '{name}' cannot be changed with this command; use an environment variable instead");
+    }
+    settings::lookup(name).ok_or_else(|| {
+        let hint = settings::suggest(name)
+            .map(|s| format!("; did you mean {s}?"))
+            .unwrap_or_default();
+        Error::new(format!(
+            "unknown setting name '{}'{hint}",
+            name.escape_debug()
+        ))
+    })
+}
+
+fn hooked_on(profile: &str) -> bool {
+    std::env::var_os("__PREFECTX_STAMP").is_some()
+        && std::env::var("PREFECT_PROFILE").ok().as_deref() == Some(profile)
+}
+
+pub fn run(cmd: ConfigCmd) -> Result<i32> {
+    let loc = paths::locate()?;
+    match cmd {
+        ConfigCmd::Set { pairs, profile } => {
+            let mut changes: Vec<(String, String, Setting)> = Vec::new();
+            for arg in &pairs {
+                let Some((name, value)) = arg.split_once('=') else {
+                    bail!(
+                        "failed to parse argument '{}'; use the format 'VAR=VAL'",
+                        arg.escape_debug()
+                    );
+                };
+                let s = known_setting(name)?;
+                settings::check_value(&s, value).map_err(|why| {
+                    Error::new(format!(
+                        "validation error for setting {}: {why}",
+                        s.canonical
+                    ))
+                })?;
+                changes.push((name.to_string(), value.to_string(), s));
+            }
+            let target = store::modify(&loc, |p, doc| {
+                let (target, _) = p.select(profile.profile.as_deref())?;
+                edit::ensure_profile(doc, &target)?;
+                for (_, value, s) in &changes {
+                    edit::set_value(doc, &target, s.canonical, value)?;
+                }
+                Ok(target)
+            })?;
+            let mut out = String::new();
+            for (name, value, s) in &changes {
+                out.push_str(&format!(
+                    "Set '{name}' to '{}'.\n",
+                    mask(s.canonical, value, false).escape_debug()
+                ));
+                if std::env::var_os(s.canonical).is_some() && !hooked_on(&target) {
+                    out.push_str(&format!(
+                        "{} is also set by an environment variable which will override your config value. Run `unset {}` to clear it.\n",
+                        s.canonical, s.canonical
+                    ));
+                }
+            }
+            out.push_str(&format!("Updated profile {}.\n", q(&target)));
+            output::out(&out);
+        }
+        ConfigCmd::Unset { names, profile, .. } => {
+            let mut canon = Vec::new();
+            for n in &names {
+                canon.push(known_setting(n)?);
+            }
+            let target = store::modify(&loc, |p, doc| {
+                let (target, _) = p.select(profile.profile.as_deref())?;
+                let r = p.resolve(&target)?;
+                for s in &canon {
+                    if r.get(s.canonical).is_none() {
+                        bail!("'{}' is not set in profile {}", s.name, q(&target));
+                    }
+                }
+                edit::ensure_profile(doc, &target)?;
+                for s in &canon {
+                    edit::remove_value(doc, &target, s.canonical)?;
+                }
+                Ok(target)
+            })?;
+            let mut out = String::new();
+            for s in &canon {
+                out.push_str(&format!("Unset '{}'.\n", s.name));
+            }
+            out.push_str(&format!("Updated profile {}.\n", q(&target)));
+            output::out(&out);
+        }
+        ConfigCmd::View {
+            json,
+            show_secrets,
+            profile,
+        } => {
+            let p = super::load()?;
+            let (name, _) = p.select(profile.profile.as_deref())?;
+            let r = p.resolve(&name)?;
+            let mut rows: Vec<(String, String, &str)> = Vec::new();
+            for (k, v) in &r.settings {
+                match std::env::var(k) {
+                    Ok(e) if e != *v => rows.push((k.clone(), e, "env")),
+                    _ => rows.push((k.clone(), v.clone(), "profile")),
+                }
+            }
+            for (k, v) in std::env::vars() {
+                if crate::profiles::is_emittable(&k)
+                    && k != "PREFECT_PROFILE"
+                    && !rows.iter().any(|(n, _, _)| *n == k)
+                {
+                    rows.push((k, v, "env"));
+                }
+            }
+            rows.sort();
+            if json {
+                let settings: Vec<serde_json::Value> = rows
+                    .iter()
+                    .map(|(k, v, src)| {
+                        serde_json::json!({"name": k, "value": mask(k, v, show_secrets), "source": src})
+                    })
+                    .collect();
+                let mut s = serde_json::to_string_pretty(
+                    &serde_json::json!({"profile": name, "settings": settings}),
+                )
+                .unwrap_or_default();
+                s.push('\n');
+                output::out(&s);
+            } else {
+                let mut s = format!("PREFECT_PROFILE={}\n", q(&name));
+                for (k, v, src) in &rows {
+                    s.push_str(&format!(
+                        "{k}='{}' (from {src})\n",
+                        mask(k, v, show_secrets).escape_debug()
+                    ));
+                }
+                output::out(&s);
+            }
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,234 @@
+//! `prefectx doctor [--offline] [-p NAME]`: one line per check, `ok`, `warn` or `FAIL`; exit 1
+//! when something is wrong. Explains which file and profile are in effect and why, what in
+//! the environment or the current folder changes what Prefect will use, and (unless
+//! --offline) whether the profile's API answers.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::cli::DoctorArgs;
+use crate::cloud::{api, http::Client};
+use crate::error::Result;
+use crate::output;
+use crate::paths;
+use crate::profiles::{is_emittable, Profiles, Selected};
+use crate::settings;
+use crate::target::{self, Target};
+
+#[derive(Default)]
+struct Report {
+    text: String,
+    failed: bool,
+}
+
+impl Report {
+    fn ok(&mut self, s: &str) {
+        self.text.push_str(&format!("ok    {s}\n"));
+    }
+    fn warn(&mut self, s: &str) {
+        self.text.push_str(&format!("warn  {s}\n"));
+    }
+    fn fail(&mut self, s: &str) {
+        self.failed = true;
+        self.text.push_str(&format!("FAIL  {s}\n"));
+    }
+}
+
+/// Keys a project file in the current folder sets for Prefect (prefect.md 2.3).
+fn project_files(r: &mut Report) {
+    if let Ok(text) = std::fs::read_to_string(".env") {
+        let keys: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.trim().trim_start_matches("export ").split_once('='))
+            .map(|(k, _)| k.trim())
+            .filter(|k| k.to_ascii_uppercase().starts_with("PREFECT_"))
+            .collect();
+        if !keys.is_empty() {
+            r.warn(&format!(
+                "./.env sets {} (overrides the profile for Prefect run here)",
+                keys.join(", ")
+            ));
+        }
+    }
+    if let Ok(text) = std::fs::read_to_string("prefect.toml") {
+        match text.parse::<toml_edit::DocumentMut>() {
+            Ok(doc) => {
+                let keys: Vec<String> = doc.iter().map(|(k, _)| k.to_string()).collect();
+                if !keys.is_empty() {
+                    r.warn(&format!(
+                        "./prefect.toml sets {} (overrides the profile for Prefect run here)",
+                        keys.join(", ")
+                    ));
+                }
+            }
+            Err(e) => r.fail(&format!(
+                "./prefect.toml is not valid TOML: {}",
+                e.message()
+            )),
+        }
+    }
+    if let Ok(text) = std::fs::read_to_string("pyproject.toml") {
+        if let Ok(doc) = text.parse::<toml_edit::DocumentMut>() {
+            if let Some(t) = doc
+                .get("tool")
+                .and_then(|t| t.get("prefect"))
+                .and_then(|t| t.as_table_like())
+            {
+                let keys: Vec<String> = t.iter().map(|(k, _)| k.to_string()).collect();
+                r.warn(&format!(
+                    "./pyproject.toml [tool.prefect] sets {} (overrides the profile for Prefect run here)",
+                    keys.join(", ")
+                ));
+            }
+        }
+    }
+}
+
+pub fn run(a: DoctorArgs) -> Result<i32> {
+    let mut r = Report::default();
+    let loc = paths::locate()?;
+    let path = loc.path.display().to_string();
+    let profiles = match Profiles::load(&loc) {
+        Ok(p) => p,
+        Err(e) => {
+            r.fail(&e.to_string());
+            output::out(&r.text);
+            return Ok(1);
+        }
+    };
+    if profiles.exists {
+        r.ok(&format!(
+            "profiles file: {path} ({})",
+            loc.source.describe()
+        ));
+    } else {
+        r.ok(&format!(
+            "profiles file: {path} ({}) does not exist; Prefect's bundled profiles apply",
+            loc.source.describe()
+        ));
+    }
+
+    let flag = a.profile.profile.as_deref();
+    let pinned = std::env::var("__PREFECTX_PIN")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let (name, why) = match profiles.select(flag) {
+        Ok(x) => x,
+        Err(e) => {
+            r.fail(&e.to_string());
+            output::out(&r.text);
+            return Ok(1);
+        }
+    };
+    let why = match (why, &pinned) {
+        (Selected::EnvVar, Some(p)) if *p == name => "pinned in this shell by `prefectx use`",
+        (Selected::EnvVar, _) if std::env::var_os("__PREFECTX_STAMP").is_some() => {
+            "this shell follows the file's `active` (prefectx hook)"
+        }
+        (w, _) => w.describe(),
+    };
+    r.ok(&format!("profile: '{}' ({why})", name.escape_debug()));
+    let resolved = profiles.resolve(&name)?;
+    for w in &resolved.warnings {
+        r.warn(w);
+    }
+
+    if profiles.exists {
+        if let Ok(m) = std::fs::metadata(&loc.path) {
+            let mode = m.permissions().mode() & 0o777;
+            let holds_secret = profiles
+                .file
+                .iter()
+                .flat_map(|p| p.entries.iter())
+                .any(|e| settings::is_secret(&e.key));
+            if holds_secret && mode & 0o077 != 0 {
+                r.fail(&format!(
+                    "{path} holds an API key and is readable by others (mode {mode:03o}); run: chmod 600 {path}"
+                ));
+            } else {
+                r.ok(&format!("permissions: {mode:03o}"));
+            }
+        }
+    }
+
+    for (k, v) in std::env::vars() {
+        if !is_emittable(&k) || settings::ENV_ONLY.contains(&k.as_str()) || k == "PREFECT_PROFILE" {
+            continue;
+        }
+        match resolved.get(&k) {
+            Some(pv) if pv == v => {}
+            Some(_) => r.warn(&format!(
+                "{k} in the environment differs from profile '{}' and overrides it",
+                name.escape_debug()
+            )),
+            None => r.warn(&format!(
+                "{k} is set in the environment and not by profile '{}'",
+                name.escape_debug()
+            )),
+        }
+    }
+    project_files(&mut r);
+
+    let t = Target::of(&resolved);
+    if a.offline {
+        r.ok(&format!(
+            "target: {} {} (not checked: --offline)",
+            t.kind(),
+            t.short()
+        ));
+    } else {
+        live(&mut r, &a, &resolved, &t);
+    }
+    output::out(&r.text);
+    Ok(i32::from(r.failed))
+}
+
+fn live(r: &mut Report, a: &DoctorArgs, p: &crate::profiles::Resolved, t: &Target) {
+    let client = match Client::new(&a.net) {
+        Ok(c) => c,
+        Err(e) => return r.fail(&e.to_string()),
+    };
+    match t {
+        Target::Cloud {
+            account_id,
+            workspace_id,
+            ..
+        } => {
+            let Some(key) = p.get("PREFECT_API_KEY") else {
+                return r.fail("Cloud profile without PREFECT_API_KEY; run `prefectx login`");
+            };
+            let cloud_api = target::cloud_api(Some(p));
+            match api::me_workspaces(&client, &cloud_api, key) {
+                Ok(list) => {
+                    match list
+                        .iter()
+                        .find(|w| w.account_id == *account_id && w.workspace_id == *workspace_id)
+                    {
+                        Some(w) => r.ok(&format!("Prefect Cloud: key valid, workspace '{}'", w.handle())),
+                        None => r.fail("Prefect Cloud: key valid, but PREFECT_API_URL's workspace is not one of its workspaces"),
+                    }
+                }
+                Err(e) => r.fail(&e.to_string()),
+            }
+        }
+        Target::Server { url } => {
+            let health = format!("{}/health", url.trim_end_matches('/'));
+            let auth = p.get("PREFECT_API_AUTH_STRING").map(str::to_string);
+            let key = p.get("PREFECT_API_KEY").map(str::to_string);
+            let res = client.send(&health, |rb| match (&auth, &key) {
+                (Some(a), _) => match a.split_once(':') {
+                    Some((u, pw)) => rb.basic_auth(u, Some(pw)),
+                    None => rb.basic_auth(a, None::<&str>),
+                },
+                (None, Some(k)) => rb.bearer_auth(k),
+                _ => rb,
+            });
+            match res {
+                Ok(resp) if resp.status().is_success() => r.ok(&format!("server: {health} answers")),
+                Ok(resp) => r.fail(&format!("server: {health} answered HTTP {}", resp.status().as_u16())),
+                Err(e) => r.fail(&format!("server: {e}")),
+            }
+        }
+        Target::Ephemeral => r.ok("target: ephemeral (Prefect starts a temporary server; nothing to check)"),
+        Target::Unconfigured => r.fail("target: no PREFECT_API_URL and ephemeral mode is off; Prefect has no server to talk to"),
+    }
+}

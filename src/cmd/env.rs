@@ -1,0 +1,26 @@
+//! `prefectx env [NAME] [--shell SH] [--json]`: code that applies a profile. On any error,
+//! nothing on stdout, so `eval` changes nothing.
+
+use crate::cli::EnvArgs;
+use crate::error::Result;
+use crate::output;
+use crate::plan;
+use crate::shell::{nu, Shell};
+
+pub fn run(a: EnvArgs) -> Result<i32> {
+    let profiles = super::load()?;
+    let flag = a.name.as_deref().or(a.profile.profile.as_deref());
+    let (name, _) = profiles.select(flag)?;
+    let resolved = profiles.resolve(&name)?;
+    for w in &resolved.warnings {
+        output::warn(w);
+    }
+    let plan = plan::plan(&resolved);
+    let text = if a.json {
+        nu::render(&plan)
+    } else {
+        a.shell.unwrap_or_else(Shell::detect).render(&plan)
+    };
+    output::out(&text);
+    Ok(0)
+}

@@ -1,0 +1,51 @@
+//! `prefectx hook bash|zsh|fish`: the rc-file integration. The script is a real file under
+//! `shell/` with one placeholder, the binary's path, quoted for that shell (style.md lesson 2);
+//! the completion registration follows it, pointing at the same binary.
+
+use crate::error::{Context, Result};
+use crate::output;
+use crate::shell::{bash, fish, zsh, HookShell, Shell};
+
+pub fn binary_path() -> Result<String> {
+    let exe = std::env::current_exe().context(|| "cannot find the prefectx binary".to_string())?;
+    Ok(exe.to_string_lossy().into_owned())
+}
+
+pub fn script(sh: HookShell, bin: &str) -> Result<String> {
+    let shell = Shell::from(sh);
+    let template = match sh {
+        HookShell::Bash => bash::HOOK,
+        HookShell::Zsh => zsh::HOOK,
+        HookShell::Fish => fish::HOOK,
+    };
+    let mut s = template.replace("@PREFECTX@", &shell.quote(bin));
+    let reg = super::completions::registration(shell_name(sh), bin)?;
+    match sh {
+        // compdef exists only after compinit; the precmd hook registers later if needed.
+        HookShell::Zsh => {
+            s.push_str("\n__prefectx_register_completion() {\n");
+            s.push_str(&reg);
+            s.push_str("\n}\nif (( $+functions[compdef] )); then\n  __prefectx_register_completion\nelse\n  typeset -g __prefectx_comp_pending=1\nfi\n");
+        }
+        _ => {
+            s.push('\n');
+            s.push_str(&reg);
+            s.push('\n');
+        }
+    }
+    Ok(s)
+}
+
+fn shell_name(sh: HookShell) -> &'static str {
+    match sh {
+        HookShell::Bash => "bash",
+        HookShell::Zsh => "zsh",
+        HookShell::Fish => "fish",
+    }
+}
+
+pub fn run(sh: HookShell) -> Result<i32> {
+    let bin = binary_path()?;
+    output::out(&script(sh, &bin)?);
+    Ok(0)
+}

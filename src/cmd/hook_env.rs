@@ -1,0 +1,258 @@
+//! `prefectx hook-env SHELL init PID | refresh | use [-g] [NAME|-] | follow`: what the hook
+//! runs. It prints code for `eval` and always keeps the hook's bookkeeping right, even when the
+//! file is broken, so a broken file warns once per change rather than once per prompt.
+//!
+//! State (names only, never values): __PREFECTX_PIN (pinned profile; unset = following),
+//! __PREFECTX_PREV (for `use -`), __PREFECTX_ACTIVE (global active at the last apply),
+//! __PREFECTX_STAMP (this shell's stamp file), PREFECTX_PROMPT (the prompt segment).
+
+use std::fs;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::output;
+use crate::paths;
+use crate::picker;
+use crate::plan;
+use crate::profiles::Profiles;
+use crate::prompt_text;
+use crate::shell::Shell;
+
+use super::q;
+use super::use_profile::write_active;
+
+enum Action {
+    Init(String),
+    Refresh,
+    Use { name: Option<String>, global: bool },
+    Follow,
+}
+
+const USAGE: &str = "usage: prefectx use [--global] [NAME | -]   |   prefectx follow";
+
+fn parse(args: &[String]) -> Result<Action> {
+    let mut it = args.iter().map(String::as_str);
+    match it.next() {
+        Some("init") => Ok(Action::Init(it.next().unwrap_or("0").to_string())),
+        Some("refresh") => Ok(Action::Refresh),
+        Some("follow") => match it.next() {
+            None => Ok(Action::Follow),
+            Some(_) => Err(Error::usage(USAGE)),
+        },
+        Some("use") => {
+            let mut name = None;
+            let mut global = false;
+            let mut only_names = false;
+            for a in it {
+                match a {
+                    "-g" | "--global" if !only_names => global = true,
+                    "-h" | "--help" if !only_names => return Err(Error::usage(USAGE)),
+                    "--" if !only_names => only_names = true,
+                    a if a.starts_with('-') && a != "-" && !only_names => {
+                        return Err(Error::usage(format!("unknown option {a}; {USAGE}")))
+                    }
+                    a if name.is_none() => name = Some(a.to_string()),
+                    _ => return Err(Error::usage(USAGE)),
+                }
+            }
+            Ok(Action::Use { name, global })
+        }
+        _ => Err(Error::usage(USAGE)),
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|s| !s.is_empty())
+}
+
+/// Sets the stamp's mtime to the file's (nanoseconds), or removes it when there is no file.
+fn stamp(file: &Path, stamp: &Path) {
+    match fs::metadata(file).and_then(|m| m.modified()) {
+        Ok(mtime) => {
+            let f = fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(stamp)
+                .or_else(|_| {
+                    if let Some(d) = stamp.parent() {
+                        let _ = paths::create_private_dir(d);
+                    }
+                    fs::OpenOptions::new()
+                        .create(true)
+                        .truncate(false)
+                        .write(true)
+                        .open(stamp)
+                });
+            if let Ok(f) = f {
+                let _ = f.set_modified(mtime);
+            }
+        }
+        Err(_) => {
+            let _ = fs::remove_file(stamp);
+        }
+    }
+}
+
+/// Stamps of shells that are gone (their pid no longer exists).
+fn remove_dead_stamps(dir: &Path) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        // SAFETY: signal 0 only checks that the process exists.
+        let gone = unsafe { libc::kill(pid, 0) } != 0
+            && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if gone {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+pub fn run(shell: Shell, args: &[String]) -> Result<i32> {
+    let action = parse(args)?;
+    let mut out = String::new();
+
+    let stamp_path = match &action {
+        Action::Init(pid) => {
+            let dir = paths::stamp_dir()?;
+            let _ = paths::create_private_dir(&dir);
+            remove_dead_stamps(&dir);
+            let p = dir.join(pid);
+            shell.export(&mut out, "__PREFECTX_STAMP", &p.to_string_lossy());
+            Some(p)
+        }
+        _ => env("__PREFECTX_STAMP").map(Into::into),
+    };
+
+    // Bookkeeping first, before anything can fail: which file, and the stamp.
+    let loc = paths::locate()?;
+    shell.set_local(&mut out, "__prefectx_file", &loc.path.to_string_lossy());
+    shell.set_local(&mut out, "__prefectx_key", &paths::location_key());
+    if let Some(s) = &stamp_path {
+        stamp(&loc.path, s);
+    }
+
+    let result = apply(shell, &action, &loc, &mut out);
+    match result {
+        Ok(()) => {
+            output::out(&out);
+            Ok(0)
+        }
+        Err(e) => {
+            // `use`/`follow` typed by the user: fail, change nothing. A refresh: keep the
+            // bookkeeping (so the warning is not repeated at every prompt), change nothing else.
+            match action {
+                Action::Init(_) | Action::Refresh => {
+                    output::note(&format!("prefectx: {e}"));
+                    output::out(&out);
+                    Ok(0)
+                }
+                _ => Err(e),
+            }
+        }
+    }
+}
+
+fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String) -> Result<()> {
+    let profiles = Profiles::load(loc)?;
+    let active = profiles.global_active();
+    let current = env("PREFECT_PROFILE");
+    let mut pin = env("__PREFECTX_PIN");
+    let mut prev = env("__PREFECTX_PREV");
+
+    match action {
+        Action::Init(_) | Action::Refresh => {
+            if let Some(p) = &pin {
+                if !profiles.contains(p) {
+                    output::note(&format!(
+                        "prefectx: pinned profile {} no longer exists; following the active profile {}",
+                        q(p),
+                        q(&active)
+                    ));
+                    pin = None;
+                } else if env("__PREFECTX_ACTIVE").is_some_and(|a| a != active) && *p != active {
+                    output::note(&format!(
+                        "prefectx: the active profile is now {}; this shell stays on {} (`prefectx follow` to switch)",
+                        q(&active),
+                        q(p)
+                    ));
+                }
+            }
+        }
+        Action::Follow => pin = None,
+        Action::Use { name, global } => {
+            let name = match name.as_deref() {
+                Some("-") => prev
+                    .clone()
+                    .ok_or_else(|| Error::new("no previous profile in this shell"))?,
+                Some(n) => n.to_string(),
+                None if picker::is_interactive() => {
+                    let here = current.clone().unwrap_or_else(|| active.clone());
+                    match picker::pick("Profile", &profiles.names(), Some(&here))? {
+                        Some(n) => n,
+                        None => return Err(Error::new("cancelled")),
+                    }
+                }
+                None => {
+                    let mut list = String::new();
+                    for n in profiles.names() {
+                        list.push_str(&n);
+                        list.push('\n');
+                    }
+                    eprint!("{list}");
+                    return Ok(());
+                }
+            };
+            profiles.require(&name)?;
+            if *global {
+                write_active(&name)?;
+                pin = None;
+            } else {
+                pin = Some(name.clone());
+            }
+            if current.as_deref() != Some(name.as_str()) {
+                prev = current.clone();
+            }
+            output::note(&format!(
+                "Switched to profile {} {}.",
+                q(&name),
+                if *global {
+                    "(now active everywhere)"
+                } else {
+                    "in this shell"
+                }
+            ));
+        }
+    }
+
+    // A global switch just rewrote the file: read it again.
+    let profiles = match action {
+        Action::Use { global: true, .. } => Profiles::load(loc)?,
+        _ => profiles,
+    };
+    let active = profiles.global_active();
+    let name = pin.clone().unwrap_or_else(|| active.clone());
+    let resolved = profiles.resolve(&name)?;
+    for w in &resolved.warnings {
+        output::warn(w);
+    }
+    if matches!(action, Action::Refresh) && pin.is_none() && current.as_deref() != Some(&name) {
+        output::note(&format!(
+            "prefectx: now using {} (the active profile changed)",
+            q(&name)
+        ));
+    }
+    out.push_str(&shell.render(&plan::plan(&resolved)));
+    match &pin {
+        Some(p) => shell.export(out, "__PREFECTX_PIN", p),
+        None => shell.unset(out, "__PREFECTX_PIN"),
+    }
+    if let Some(p) = &prev {
+        shell.export(out, "__PREFECTX_PREV", p);
+    }
+    shell.export(out, "__PREFECTX_ACTIVE", &active);
+    shell.export(out, "PREFECTX_PROMPT", &prompt_text::text(&resolved, None));
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! `prefectx login [--key KEY | --key -] [--workspace ACCOUNT/WS] [-p NAME]` (prefect.md 6.1):
+//! one `GET /me/workspaces` validates the key and lists workspaces; only PREFECT_API_KEY and
+//! PREFECT_API_URL are written, into the current profile or `-p NAME` (created if new).
+//! Nothing is written when anything fails.
+
+use std::io::{BufRead, IsTerminal};
+
+use dialoguer::console::Term;
+use dialoguer::{Password, Select};
+
+use crate::bail;
+use crate::cache::{self, Workspace};
+use crate::cli::LoginArgs;
+use crate::cloud::{self, api, browser, http::Client};
+use crate::edit;
+use crate::error::{Error, Result};
+use crate::output;
+use crate::paths;
+use crate::picker;
+use crate::store;
+use crate::target;
+
+use super::q;
+
+fn read_key_stdin() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::new(format!("cannot read the key from stdin: {e}")))?;
+    let key = line.trim().to_string();
+    if key.is_empty() {
+        bail!("no key on stdin");
+    }
+    Ok(key)
+}
+
+fn ask_key(ui: &str) -> Result<String> {
+    let term = Term::stderr();
+    let how = Select::new()
+        .with_prompt("How would you like to authenticate?")
+        .items(["Log in with a web browser", "Paste an API key"])
+        .default(0)
+        .interact_on_opt(&term)
+        .map_err(|e| Error::new(format!("prompt: {e}")))?
+        .ok_or_else(|| Error::new("cancelled"))?;
+    if how == 0 {
+        return browser::login(ui);
+    }
+    Password::new()
+        .with_prompt("Paste your API key")
+        .interact_on(&term)
+        .map_err(|e| Error::new(format!("prompt: {e}")))
+}
+
+/// The workspace `wanted` names: exact, else a unique case-insensitive match (said on stderr).
+pub fn find<'a>(list: &'a [Workspace], wanted: &str) -> Result<&'a Workspace> {
+    if let Some(w) = list.iter().find(|w| w.handle() == wanted) {
+        return Ok(w);
+    }
+    let ci: Vec<&Workspace> = list
+        .iter()
+        .filter(|w| w.handle().eq_ignore_ascii_case(wanted))
+        .collect();
+    if let [w] = ci.as_slice() {
+        output::note(&format!(
+            "Using workspace {} for {}.",
+            q(&w.handle()),
+            q(wanted)
+        ));
+        return Ok(w);
+    }
+    let mut handles: Vec<String> = list.iter().map(|w| q(&w.handle())).collect();
+    handles.sort();
+    if handles.is_empty() {
+        bail!(
+            "workspace {} not found; this key has no workspaces",
+            q(wanted)
+        );
+    }
+    bail!(
+        "workspace {} not found; available: {}",
+        q(wanted),
+        handles.join(", ")
+    )
+}
+
+/// Picks a workspace on the terminal: account first when there are many, like Prefect.
+fn pick(list: &[Workspace], current_url: Option<&str>, cloud_api: &str) -> Result<Workspace> {
+    let mut accounts: Vec<String> = list.iter().map(|w| w.account_handle.clone()).collect();
+    accounts.sort();
+    accounts.dedup();
+    let mut pool: Vec<&Workspace> = list.iter().collect();
+    if list.len() > 10 && accounts.len() > 1 {
+        let acct = picker::pick("Which account?", &accounts, None)?
+            .ok_or_else(|| Error::new("cancelled"))?;
+        pool.retain(|w| w.account_handle == acct);
+    }
+    pool.sort_by_key(|w| w.handle());
+    let handles: Vec<String> = pool.iter().map(|w| w.handle()).collect();
+    let current = pool
+        .iter()
+        .find(|w| Some(w.api_url(cloud_api).as_str()) == current_url)
+        .map(|w| w.handle());
+    let h = picker::pick("Which workspace?", &handles, current.as_deref())?
+        .ok_or_else(|| Error::new("cancelled"))?;
+    pool.into_iter()
+        .find(|w| w.handle() == h)
+        .cloned()
+        .ok_or_else(|| Error::new("cancelled"))
+}
+
+pub fn choose(
+    list: &[Workspace],
+    wanted: Option<&str>,
+    current_url: Option<&str>,
+    cloud_api: &str,
+) -> Result<Workspace> {
+    if let Some(w) = wanted {
+        return find(list, w).cloned();
+    }
+    match list {
+        [] => bail!(
+            "no workspaces found; create one at {} and try again",
+            cloud::ui_url(cloud_api)
+        ),
+        [one] => Ok(one.clone()),
+        _ if picker::is_interactive() => pick(list, current_url, cloud_api),
+        _ => {
+            let mut handles: Vec<String> = list.iter().map(|w| w.handle()).collect();
+            handles.sort();
+            bail!(
+                "this key has several workspaces; pass --workspace with one of: {}",
+                handles.join(", ")
+            )
+        }
+    }
+}
+
+pub fn run(a: LoginArgs) -> Result<i32> {
+    let loc = paths::locate()?;
+    let profiles = crate::profiles::Profiles::load(&loc)?;
+    // -p NAME may name a new profile: login creates it (PrefectHQ/prefect#7529, #6147).
+    let name = match &a.profile.profile {
+        Some(n) => n.clone(),
+        None => profiles.select(None)?.0,
+    };
+    let existing = profiles
+        .contains(&name)
+        .then(|| profiles.resolve(&name))
+        .transpose()?;
+    let cloud_api = target::cloud_api(existing.as_ref());
+    let ui = cloud::ui_url(&cloud_api);
+
+    let key = match a.key.as_deref() {
+        Some("-") => read_key_stdin()?,
+        Some(k) => k.to_string(),
+        None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => ask_key(&ui)?,
+        None => bail!("no terminal to log in on: pass --key KEY, or --key - to read it from stdin"),
+    };
+
+    let client = Client::new(&a.net)?;
+    let list = api::me_workspaces(&client, &cloud_api, &key)?;
+    let current_url = existing.as_ref().and_then(|r| r.get("PREFECT_API_URL"));
+    let ws = choose(&list, a.workspace.as_deref(), current_url, &cloud_api)?;
+    if let Err(e) = cache::write(&cloud_api, &key, &list) {
+        output::warn(&e.to_string());
+    }
+    let url = ws.api_url(&cloud_api);
+    store::modify(&loc, |_, doc| {
+        edit::ensure_profile(doc, &name)?;
+        edit::set_value(doc, &name, "PREFECT_API_KEY", &key)?;
+        edit::set_value(doc, &name, "PREFECT_API_URL", &url)
+    })?;
+    if std::env::var("PREFECT_API_KEY").is_ok_and(|k| k != key)
+        && std::env::var_os("__PREFECTX_STAMP").is_none()
+    {
+        output::warn("PREFECT_API_KEY in this shell's environment overrides the profile; `unset PREFECT_API_KEY` or use the prefectx hook");
+    }
+    output::out(&format!(
+        "Authenticated with Prefect Cloud! Using workspace {} in profile {}.\n",
+        q(&ws.handle()),
+        q(&name)
+    ));
+    Ok(0)
+}

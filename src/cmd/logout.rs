@@ -1,0 +1,31 @@
+//! `prefectx logout [-p NAME]`: removes PREFECT_API_KEY and PREFECT_API_URL from the profile,
+//! as `prefect cloud logout` does (prefect.md 6.3). No network; the key is not revoked.
+
+use crate::bail;
+use crate::cli::ProfileFlag;
+use crate::edit;
+use crate::error::Result;
+use crate::output;
+use crate::paths;
+use crate::store;
+
+use super::q;
+
+pub fn run(p: ProfileFlag) -> Result<i32> {
+    let loc = paths::locate()?;
+    let name = store::modify(&loc, |model, doc| {
+        let (name, _) = model.select(p.profile.as_deref())?;
+        let r = model.resolve(&name)?;
+        if r.get("PREFECT_API_KEY").is_none() {
+            bail!("profile {} is not logged in to Prefect Cloud", q(&name));
+        }
+        edit::remove_value(doc, &name, "PREFECT_API_KEY")?;
+        edit::remove_value(doc, &name, "PREFECT_API_URL")?;
+        Ok(name)
+    })?;
+    output::out(&format!(
+        "Logged out from Prefect Cloud (profile {}).\n",
+        q(&name)
+    ));
+    Ok(0)
+}

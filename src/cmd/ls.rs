@@ -1,0 +1,69 @@
+//! `prefectx ls [--json]`: every profile (file ones in file order, then bundled ones), the
+//! global `active` one marked `*`, this shell's (PREFECT_PROFILE) marked `>`. No network.
+
+use crate::error::Result;
+use crate::output;
+use crate::target::Target;
+
+pub fn run(json: bool) -> Result<i32> {
+    let profiles = super::load()?;
+    let active = profiles.global_active();
+    let here = std::env::var("PREFECT_PROFILE").ok();
+    let mut rows = Vec::new();
+    for name in profiles.names() {
+        let r = profiles.resolve(&name)?;
+        let t = Target::of(&r);
+        rows.push((name, r, t));
+    }
+    if json {
+        let items: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(name, r, t)| {
+                let handle = match t {
+                    Target::Cloud { handle, .. } => handle.clone(),
+                    _ => None,
+                };
+                serde_json::json!({
+                    "name": name,
+                    "active": *name == active,
+                    "current": here.as_deref() == Some(name.as_str()),
+                    "in_file": r.in_file,
+                    "kind": t.kind(),
+                    "api_url": r.get("PREFECT_API_URL"),
+                    "workspace": handle,
+                })
+            })
+            .collect();
+        let mut s = serde_json::to_string_pretty(&items).unwrap_or_default();
+        s.push('\n');
+        output::out(&s);
+        return Ok(0);
+    }
+    let width = rows
+        .iter()
+        .map(|(n, _, _)| n.escape_debug().to_string().chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut s = String::new();
+    for (name, r, t) in &rows {
+        let a = if *name == active { '*' } else { ' ' };
+        let h = if here.as_deref() == Some(name.as_str()) {
+            '>'
+        } else {
+            ' '
+        };
+        let detail = match t {
+            Target::Server { url } => url.clone(),
+            Target::Cloud { .. } => t.short(),
+            _ => String::new(),
+        };
+        let bundled = if r.in_file { "" } else { "  (bundled)" };
+        let shown = name.escape_debug().to_string();
+        s.push_str(&format!(
+            "{a}{h} {shown:<width$}  {:<9} {detail}{bundled}\n",
+            t.kind()
+        ));
+    }
+    output::out(&s);
+    Ok(0)
+}

@@ -1,0 +1,73 @@
+//! One file per command; `run` dispatches.
+
+pub mod completions;
+pub mod config;
+pub mod current;
+pub mod doctor;
+pub mod env;
+pub mod exec;
+pub mod hook;
+pub mod hook_env;
+pub mod login;
+pub mod logout;
+pub mod ls;
+pub mod profile;
+pub mod prompt;
+pub mod use_profile;
+pub mod watch;
+pub mod workspace;
+
+use crate::cli::Command;
+use crate::error::Result;
+use crate::paths;
+use crate::profiles::Profiles;
+
+pub fn run(command: Command) -> Result<i32> {
+    match command {
+        Command::Env(a) => env::run(a),
+        Command::Hook { shell } => hook::run(shell),
+        Command::Use(a) => use_profile::run(a),
+        Command::Follow => use_profile::follow(),
+        Command::Ls { json } => ls::run(json),
+        Command::Current => current::run(),
+        Command::Prompt(a) => prompt::run(a),
+        Command::Profile(c) => profile::run(c),
+        Command::Config(c) => config::run(c),
+        Command::Login(a) => login::run(a),
+        Command::Logout(p) => logout::run(p),
+        Command::Workspace(c) => workspace::run(c),
+        Command::Exec(a) => exec::run(a),
+        Command::Watch { json } => watch::run(json),
+        Command::Completions { shell } => completions::run(shell),
+        Command::Doctor(a) => doctor::run(a),
+        Command::HookEnv { shell, args } => hook_env::run(shell.into(), &args),
+        Command::RefreshCache(p) => workspace::refresh_in_background(p),
+    }
+}
+
+/// The profiles file as Prefect would find it, parsed.
+pub fn load() -> Result<Profiles> {
+    Profiles::load(&paths::locate()?)
+}
+
+/// `'name'` for messages, with control characters escaped so a name cannot draw on the
+/// terminal.
+pub fn q(name: &str) -> String {
+    format!("'{}'", name.escape_debug())
+}
+
+/// Asks a yes/no question on the terminal; false when there is none.
+pub fn confirm(question: &str) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return true;
+    }
+    let mut err = std::io::stderr();
+    let _ = write!(err, "{question} [y/N] ");
+    let _ = err.flush();
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() {
+        return false;
+    }
+    matches!(line.trim(), "y" | "Y" | "yes" | "Yes")
+}

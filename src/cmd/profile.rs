@@ -1,0 +1,151 @@
+//! `prefectx profile create|delete|rename|inspect`, following `prefect profile` (prefect.md 3)
+//! with these differences: bundled profiles count as existing, deleting the profile in use is
+//! refused, secrets are masked unless --show-secrets.
+
+use crate::bail;
+use crate::cli::ProfileCmd;
+use crate::edit;
+use crate::error::Result;
+use crate::output;
+use crate::paths;
+use crate::settings;
+use crate::store;
+
+use super::q;
+
+pub const MASK: &str = "********";
+
+pub fn mask(key: &str, value: &str, show: bool) -> String {
+    if !show && settings::is_secret(key) {
+        MASK.to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+pub fn run(cmd: ProfileCmd) -> Result<i32> {
+    let loc = paths::locate()?;
+    match cmd {
+        ProfileCmd::Create { name, from } => {
+            store::modify(&loc, |p, doc| {
+                if p.contains(&name) {
+                    let bundled = if p.file_profile(&name).is_none() {
+                        " (bundled with Prefect)"
+                    } else {
+                        ""
+                    };
+                    bail!("profile {} already exists{bundled}", q(&name));
+                }
+                let settings = match &from {
+                    Some(f) => {
+                        p.require(f)?;
+                        p.resolve(f)?.settings
+                    }
+                    None => Vec::new(),
+                };
+                edit::create_profile(doc, &name, &settings)
+            })?;
+            let from = from.map_or("None".to_string(), |f| q(&f));
+            output::out(&format!(
+                "Created profile {} (from {from}).\nUse it in this shell:   prefectx use {}\nMake it active:         prefectx use --global {}\n",
+                q(&name),
+                crate::shell::sh::quote(&name),
+                crate::shell::sh::quote(&name)
+            ));
+        }
+        ProfileCmd::Delete { name, yes } => {
+            let pre = super::load()?;
+            pre.require(&name)?;
+            if pre.file_profile(&name).is_none() {
+                bail!(
+                    "profile {} is bundled with Prefect and not in {}; there is nothing to delete",
+                    q(&name),
+                    loc.path.display()
+                );
+            }
+            let in_use = std::env::var("PREFECT_PROFILE").ok();
+            if pre.global_active() == name || in_use.as_deref() == Some(name.as_str()) {
+                bail!(
+                    "profile {} is the active profile; switch profiles before deleting it",
+                    q(&name)
+                );
+            }
+            if !yes && !super::confirm(&format!("Delete profile {}?", q(&name))) {
+                bail!("deletion aborted");
+            }
+            store::modify(&loc, |p, doc| {
+                if p.global_active() == name {
+                    bail!(
+                        "profile {} became the active profile; not deleted",
+                        q(&name)
+                    );
+                }
+                edit::remove_profile(doc, &name).map(|_| ())
+            })?;
+            output::out(&format!("Removed profile {}.\n", q(&name)));
+        }
+        ProfileCmd::Rename { old, new } => {
+            store::modify(&loc, |p, doc| {
+                if p.file_profile(&old).is_none() {
+                    if p.contains(&old) {
+                        bail!(
+                            "profile {} is bundled with Prefect and not in {}; create a copy instead: prefectx profile create {} --from {}",
+                            q(&old), p.loc.path.display(), crate::shell::sh::quote(&new), crate::shell::sh::quote(&old)
+                        );
+                    }
+                    p.require(&old)?;
+                }
+                if p.contains(&new) {
+                    bail!("profile {} already exists", q(&new));
+                }
+                edit::rename_profile(doc, &old, &new)?;
+                if p.active.as_deref() == Some(old.as_str()) {
+                    edit::set_active(doc, &new);
+                }
+                Ok(())
+            })?;
+            output::out(&format!("Renamed profile {} to {}.\n", q(&old), q(&new)));
+            if std::env::var("PREFECT_PROFILE").ok().as_deref() == Some(old.as_str()) {
+                output::note(&format!(
+                    "PREFECT_PROFILE in this shell still says {}; run `prefectx use {}` (with the hook) or update the variable.",
+                    q(&old),
+                    crate::shell::sh::quote(&new)
+                ));
+            }
+        }
+        ProfileCmd::Inspect {
+            name,
+            json,
+            show_secrets,
+        } => {
+            let p = super::load()?;
+            let (name, _) = p.select(name.as_deref())?;
+            let r = p.resolve(&name)?;
+            for w in &r.warnings {
+                output::warn(w);
+            }
+            if json {
+                let map: serde_json::Map<String, serde_json::Value> = r
+                    .settings
+                    .iter()
+                    .map(|(k, v)| (k.clone(), mask(k, v, show_secrets).into()))
+                    .collect();
+                let mut s = serde_json::to_string_pretty(&map).unwrap_or_default();
+                s.push('\n');
+                output::out(&s);
+            } else if r.settings.is_empty() {
+                output::out(&format!("Profile {} is empty.\n", q(&name)));
+            } else {
+                let mut s = String::new();
+                for (k, v) in &r.settings {
+                    s.push_str(&format!(
+                        "{k}='{}'\n",
+                        mask(k, v, show_secrets).escape_debug()
+                    ));
+                }
+                output::out(&s);
+            }
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,86 @@
+//! `prefectx use` and `prefectx follow` run as the binary itself, i.e. without the hook's
+//! shell function. `use --global` works anyway (it writes `active`); changing this shell
+//! cannot, so we say how instead of silently doing nothing (issue 3).
+
+use crate::cli::UseArgs;
+use crate::edit;
+use crate::error::{Error, Result};
+use crate::output;
+use crate::paths;
+use crate::picker;
+use crate::shell::{sh, Shell};
+use crate::store;
+
+use super::q;
+
+/// Writes `active = NAME`; a bundled profile missing from the file gets its table too, so
+/// Prefect's runtime really uses it (prefect.md 2.4).
+pub fn write_active(name: &str) -> Result<()> {
+    let loc = paths::locate()?;
+    store::modify(&loc, |p, doc| {
+        p.require(name)?;
+        edit::set_active(doc, name);
+        edit::ensure_profile(doc, name)?;
+        Ok(())
+    })
+}
+
+fn hook_hint(name: &str) -> Error {
+    let shell = match Shell::detect() {
+        Shell::Zsh => "zsh",
+        Shell::Fish => "fish",
+        _ => "bash",
+    };
+    let install = if shell == "fish" {
+        "prefectx hook fish | source".to_string()
+    } else {
+        format!("eval \"$(prefectx hook {shell})\"")
+    };
+    Error::usage(format!(
+        "`prefectx use` changes this shell only through the shell hook: add `{install}` to your {shell} rc file, or run: eval \"$(prefectx env {})\"",
+        sh::quote(name)
+    ))
+}
+
+pub fn run(a: UseArgs) -> Result<i32> {
+    let profiles = super::load()?;
+    let name = match a.name {
+        Some(n) => n,
+        None if a.global && picker::is_interactive() => {
+            let active = profiles.global_active();
+            match picker::pick("Make active", &profiles.names(), Some(&active))? {
+                Some(n) => n,
+                None => return Ok(1),
+            }
+        }
+        None => {
+            // Like kubectx without arguments: list the names.
+            let mut s = String::new();
+            for n in profiles.names() {
+                s.push_str(&n);
+                s.push('\n');
+            }
+            output::out(&s);
+            return Ok(0);
+        }
+    };
+    if name == "-" {
+        return Err(hook_hint("-"));
+    }
+    profiles.require(&name)?;
+    if a.global {
+        write_active(&name)?;
+        output::note(&format!(
+            "Made {} the active profile; shells with the hook that follow `active` switch at their next prompt.",
+            q(&name)
+        ));
+        return Ok(0);
+    }
+    Err(hook_hint(&name))
+}
+
+pub fn follow() -> Result<i32> {
+    Err(Error::usage(
+        "`prefectx follow` changes this shell only through the shell hook: add `eval \"$(prefectx hook bash)\"` (or zsh; fish: `prefectx hook fish | source`) to your rc file",
+    ))
+}

@@ -1,0 +1,125 @@
+//! `prefectx workspace ls|set` (prefect.md 6.4, 6.5): workspaces of the profile's key, from
+//! the cache or `GET /me/workspaces`; `set` writes only PREFECT_API_URL.
+
+use crate::bail;
+use crate::cache::{self, Workspace};
+use crate::cli::{NetArgs, ProfileFlag, WorkspaceCmd};
+use crate::cloud::{api, http::Client};
+use crate::edit;
+use crate::error::Result;
+use crate::output;
+use crate::profiles::{Profiles, Resolved};
+use crate::store;
+use crate::target;
+
+use super::q;
+
+/// The profile to act on and its key (profile first, then the environment, as Prefect's
+/// effective setting would be).
+fn keyed(p: &ProfileFlag) -> Result<(Profiles, Resolved, String)> {
+    let profiles = super::load()?;
+    let (name, _) = profiles.select(p.profile.as_deref())?;
+    let r = profiles.resolve(&name)?;
+    let key = r.get("PREFECT_API_KEY").map(str::to_string).or_else(|| {
+        std::env::var("PREFECT_API_KEY")
+            .ok()
+            .filter(|k| !k.is_empty())
+    });
+    match key {
+        Some(k) => Ok((profiles, r, k)),
+        None => bail!(
+            "profile {} is not logged in to Prefect Cloud; run `prefectx login -p {}`",
+            q(&name),
+            crate::shell::sh::quote(&name)
+        ),
+    }
+}
+
+fn fetch(net: &NetArgs, cloud_api: &str, key: &str) -> Result<Vec<Workspace>> {
+    let client = Client::new(net)?;
+    let list = api::me_workspaces(&client, cloud_api, key)?;
+    if let Err(e) = cache::write(cloud_api, key, &list) {
+        output::warn(&e.to_string());
+    }
+    Ok(list)
+}
+
+pub fn run(c: WorkspaceCmd) -> Result<i32> {
+    match c {
+        WorkspaceCmd::Ls {
+            json,
+            refresh,
+            profile,
+            net,
+        } => {
+            let (_, r, key) = keyed(&profile)?;
+            let api = target::cloud_api(Some(&r));
+            let mut list = match (refresh, cache::read(&api, &key)) {
+                (false, Some((list, _))) => list,
+                _ => fetch(&net, &api, &key)?,
+            };
+            list.sort_by_key(|w| w.handle());
+            let current = r.get("PREFECT_API_URL").and_then(target::workspace_ids);
+            let is_current = |w: &Workspace| {
+                current
+                    .as_ref()
+                    .is_some_and(|(a, ws)| *a == w.account_id && *ws == w.workspace_id)
+            };
+            if json {
+                let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+                s.push('\n');
+                output::out(&s);
+            } else {
+                let mut s = String::new();
+                for w in &list {
+                    let mark = if is_current(w) { '*' } else { ' ' };
+                    s.push_str(&format!("{mark} {}\n", w.handle()));
+                }
+                output::out(&s);
+            }
+        }
+        WorkspaceCmd::Set {
+            handle,
+            profile,
+            net,
+        } => {
+            let (profiles, r, key) = keyed(&profile)?;
+            let api = target::cloud_api(Some(&r));
+            // The cache answers when it knows the handle and is fresh; else one request.
+            let cached = cache::read(&api, &key)
+                .filter(|(_, age)| *age <= cache::MAX_AGE_SECS)
+                .and_then(|(list, _)| super::login::find(&list, &handle).ok().cloned());
+            let ws = match cached {
+                Some(w) => w,
+                None => {
+                    let list = fetch(&net, &api, &key)?;
+                    super::login::find(&list, &handle)?.clone()
+                }
+            };
+            let url = ws.api_url(&api);
+            let name = r.name.clone();
+            store::modify(&profiles.loc, |_, doc| {
+                edit::ensure_profile(doc, &name)?;
+                edit::set_value(doc, &name, "PREFECT_API_URL", &url)
+            })?;
+            output::out(&format!(
+                "Successfully set workspace to {} in profile {}.\n",
+                q(&ws.handle()),
+                q(&name)
+            ));
+        }
+    }
+    Ok(0)
+}
+
+/// `refresh-cache -p NAME`: started detached by completion when the cache is a day old.
+pub fn refresh_in_background(p: ProfileFlag) -> Result<i32> {
+    let (_, r, key) = keyed(&p)?;
+    let api = target::cloud_api(Some(&r));
+    let net = NetArgs {
+        connect_timeout: 5.0,
+        timeout: 15.0,
+    };
+    fetch(&net, &api, &key)?;
+    Ok(0)
+}

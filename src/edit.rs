@@ -1,0 +1,218 @@
+//! Format-preserving changes to the profiles document: comments, order, spacing and keys we do
+//! not know stay byte for byte outside what changes. Values are written as TOML strings, as
+//! Prefect writes them (prefect.md 1.5).
+
+use toml_edit::{value, DocumentMut, Item, Table, TableLike};
+
+use crate::error::{Error, Result};
+use crate::profiles;
+use crate::settings;
+
+fn profiles_table(doc: &mut DocumentMut) -> Result<&mut dyn TableLike> {
+    if !doc.contains_key("profiles") {
+        let mut t = Table::new();
+        t.set_implicit(true);
+        doc.insert("profiles", Item::Table(t));
+    }
+    doc.get_mut("profiles")
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| Error::new("key 'profiles' is not a table"))
+}
+
+pub fn set_active(doc: &mut DocumentMut, name: &str) {
+    match doc.get_mut("active").and_then(Item::as_value_mut) {
+        Some(v) => {
+            let decor = v.decor().clone();
+            *v = name.into();
+            *v.decor_mut() = decor;
+        }
+        None => {
+            let had_values = doc.iter().any(|(_, i)| i.is_value());
+            doc.insert("active", value(name));
+            if !had_values {
+                blank_line_before_first_table(doc);
+            }
+        }
+    }
+}
+
+/// `active = ...` goes above every table; keep the blank line Prefect writes after it.
+fn blank_line_before_first_table(doc: &mut DocumentMut) {
+    fn min_pos(t: &Table) -> Option<isize> {
+        t.iter()
+            .filter_map(|(_, i)| i.as_table())
+            .flat_map(|sub| {
+                let own = (!sub.is_implicit()).then(|| sub.position()).flatten();
+                [own, min_pos(sub)]
+            })
+            .flatten()
+            .min()
+    }
+    fn fix(t: &mut Table, pos: isize) -> bool {
+        for (_, item) in t.iter_mut() {
+            if let Some(sub) = item.as_table_mut() {
+                if !sub.is_implicit() && sub.position() == Some(pos) {
+                    let prefix = sub
+                        .decor()
+                        .prefix()
+                        .and_then(|p| p.as_str())
+                        .unwrap_or("")
+                        .to_string();
+                    if !prefix.starts_with('\n') {
+                        sub.decor_mut().set_prefix(format!("\n{prefix}"));
+                    }
+                    return true;
+                }
+                if fix(sub, pos) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+    if let Some(pos) = min_pos(doc.as_table()) {
+        fix(doc.as_table_mut(), pos);
+    }
+}
+
+fn new_table(doc_empty: bool) -> Table {
+    let mut t = Table::new();
+    if !doc_empty {
+        // A blank line between tables, as Prefect (and people) write them.
+        t.decor_mut().set_prefix("\n");
+    }
+    t
+}
+
+/// Makes sure `[profiles.NAME]` exists. A bundled profile missing from the file is written with
+/// its bundled settings, so Prefect's runtime really uses them (prefect.md 2.4).
+/// Returns true when the table was created.
+pub fn ensure_profile(doc: &mut DocumentMut, name: &str) -> Result<bool> {
+    let empty = doc.to_string().trim().is_empty();
+    let profiles = profiles_table(doc)?;
+    if profiles.contains_key(name) {
+        return Ok(false);
+    }
+    let mut t = new_table(empty);
+    for (k, v) in profiles::bundled(name).unwrap_or(&[]) {
+        t.insert(k, value(*v));
+    }
+    profiles.insert(name, Item::Table(t));
+    Ok(true)
+}
+
+fn profile_mut<'a>(doc: &'a mut DocumentMut, name: &str) -> Result<&'a mut dyn TableLike> {
+    profiles_table(doc)?
+        .get_mut(name)
+        .and_then(Item::as_table_like_mut)
+        .ok_or_else(|| Error::new(format!("profile '{}' is not a table", name.escape_debug())))
+}
+
+/// Sets KEY (canonical) to a string value in profile NAME, which must exist. Legacy aliases of
+/// the same setting are removed, since the canonical name would win anyway.
+pub fn set_value(doc: &mut DocumentMut, profile: &str, key: &str, val: &str) -> Result<()> {
+    let t = profile_mut(doc, profile)?;
+    for alias in settings::all().filter(|s| s.is_alias() && s.canonical == key) {
+        t.remove(alias.name);
+    }
+    match t.get_mut(key).and_then(Item::as_value_mut) {
+        Some(v) => {
+            let decor = v.decor().clone();
+            *v = val.into();
+            *v.decor_mut() = decor;
+        }
+        None => {
+            t.insert(key, value(val));
+        }
+    }
+    Ok(())
+}
+
+/// Removes KEY and its aliases from profile NAME. Returns true when something was removed.
+pub fn remove_value(doc: &mut DocumentMut, profile: &str, key: &str) -> Result<bool> {
+    let t = profile_mut(doc, profile)?;
+    let mut removed = t.remove(key).is_some();
+    for alias in settings::all().filter(|s| s.is_alias() && s.canonical == key) {
+        removed |= t.remove(alias.name).is_some();
+    }
+    Ok(removed)
+}
+
+pub fn remove_profile(doc: &mut DocumentMut, name: &str) -> Result<bool> {
+    Ok(profiles_table(doc)?.remove(name).is_some())
+}
+
+/// Renames in place: the table keeps its position, comments and settings.
+pub fn rename_profile(doc: &mut DocumentMut, old: &str, new: &str) -> Result<()> {
+    let profiles = profiles_table(doc)?;
+    let item = profiles
+        .remove(old)
+        .ok_or_else(|| Error::new(format!("profile '{}' not found", old.escape_debug())))?;
+    profiles.insert(new, item);
+    Ok(())
+}
+
+/// Copies the settings of profile FROM (file table or bundled) into a new table NAME.
+pub fn create_profile(doc: &mut DocumentMut, name: &str, from: &[(String, String)]) -> Result<()> {
+    let empty = doc.to_string().trim().is_empty();
+    let profiles = profiles_table(doc)?;
+    let mut t = new_table(empty);
+    for (k, v) in from {
+        t.insert(k, value(v.as_str()));
+    }
+    profiles.insert(name, Item::Table(t));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(s: &str) -> DocumentMut {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn keeps_comments_and_unknown_keys() {
+        let src = "# top\nactive = \"a\" # why\nother = 1\n\n[profiles.a]\n# note\nPREFECT_API_URL = \"x\" # trailing\nFOO = [1, 2]\n\n[profiles.b]\n";
+        let mut d = doc(src);
+        set_value(&mut d, "a", "PREFECT_API_URL", "y").unwrap();
+        set_active(&mut d, "b");
+        let out = d.to_string();
+        assert_eq!(
+            out,
+            "# top\nactive = \"b\" # why\nother = 1\n\n[profiles.a]\n# note\nPREFECT_API_URL = \"y\" # trailing\nFOO = [1, 2]\n\n[profiles.b]\n"
+        );
+    }
+
+    #[test]
+    fn new_file_looks_like_prefects() {
+        let mut d = doc("");
+        set_active(&mut d, "local");
+        ensure_profile(&mut d, "local").unwrap();
+        assert_eq!(
+            d.to_string(),
+            "active = \"local\"\n\n[profiles.local]\nPREFECT_API_URL = \"http://127.0.0.1:4200/api\"\n"
+        );
+    }
+
+    #[test]
+    fn active_added_above_tables_with_blank_line() {
+        let mut d = doc("# c\n[profiles.a]\nK = \"1\"\n");
+        set_active(&mut d, "a");
+        assert_eq!(
+            d.to_string(),
+            "active = \"a\"\n\n# c\n[profiles.a]\nK = \"1\"\n"
+        );
+    }
+
+    #[test]
+    fn rename_keeps_position_and_quotes_names() {
+        let mut d = doc("[profiles.a]\nK = \"1\"\n\n[profiles.b]\n");
+        rename_profile(&mut d, "a", "my prof").unwrap();
+        assert_eq!(
+            d.to_string(),
+            "[profiles.\"my prof\"]\nK = \"1\"\n\n[profiles.b]\n"
+        );
+    }
+}

@@ -1,0 +1,42 @@
+//! What applying a profile changes: the shell's `PREFECT_*` environment becomes exactly the
+//! profile's settings plus PREFECT_PROFILE; every other `PREFECT_*` name is unset except
+//! PREFECT_HOME, PREFECT_PROFILES_PATH and PREFECTX_KEEP (design.md "Which profile applies").
+
+use crate::profiles::{is_emittable, Resolved};
+use crate::settings::ENV_ONLY;
+
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub set: Vec<(String, String)>,
+    pub unset: Vec<String>,
+}
+
+/// Names listed in PREFECTX_KEEP (space- or comma-separated).
+fn kept() -> Vec<String> {
+    std::env::var("PREFECTX_KEEP")
+        .unwrap_or_default()
+        .split([' ', ',', '\t', '\n'])
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn plan(profile: &Resolved) -> Plan {
+    let mut set: Vec<(String, String)> = profile
+        .settings
+        .iter()
+        .filter(|(k, _)| is_emittable(k))
+        .cloned()
+        .collect();
+    set.push(("PREFECT_PROFILE".to_string(), profile.name.clone()));
+    let keep = kept();
+    let mut unset: Vec<String> = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| is_emittable(k))
+        .filter(|k| !ENV_ONLY.contains(&k.as_str()))
+        .filter(|k| !keep.iter().any(|x| x == k))
+        .filter(|k| !set.iter().any(|(s, _)| s == k))
+        .collect();
+    unset.sort();
+    Plan { set, unset }
+}

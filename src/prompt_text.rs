@@ -1,0 +1,26 @@
+//! The prompt segment: `profile:target`, e.g. `cloud:acme/prod` or `local:127.0.0.1:4200`.
+//! Built from the profile and the workspace cache only; never the network.
+
+use crate::profiles::Resolved;
+use crate::target::Target;
+
+/// The segment for `profile`, formatted. Control characters are dropped: a profile name or
+/// URL must not be able to draw on the terminal.
+pub fn text(profile: &Resolved, format: Option<&str>) -> String {
+    let t = Target::of(profile);
+    let target = t.short();
+    let handle = match &t {
+        Target::Cloud { handle, .. } => handle.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let s = match format {
+        Some(f) => f
+            .replace("{profile}", &profile.name)
+            .replace("{target}", &target)
+            .replace("{kind}", t.kind())
+            .replace("{handle}", &handle),
+        None if target == profile.name => profile.name.clone(),
+        None => format!("{}:{target}", profile.name),
+    };
+    s.chars().filter(|c| !c.is_control()).collect()
+}

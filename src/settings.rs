@@ -1,0 +1,189 @@
+//! The catalogue of Prefect 3.9.1 setting names (prefect.md 5), embedded from
+//! `data/prefect-settings.tsv`: canonical names, legacy aliases, the secret flag and the type.
+//! Parsed on demand: only `config`, completion and `doctor` look names up.
+
+const TSV: &str = include_str!("../data/prefect-settings.tsv");
+
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    pub name: &'static str,
+    pub canonical: &'static str,
+    pub accessor: &'static str,
+    pub secret: bool,
+    pub ty: &'static str,
+}
+
+impl Setting {
+    pub fn is_alias(&self) -> bool {
+        self.name != self.canonical
+    }
+}
+
+pub fn all() -> impl Iterator<Item = Setting> {
+    TSV.lines().skip(1).filter_map(|line| {
+        let mut f = line.split('\t');
+        let name = f.next()?;
+        let _kind = f.next()?;
+        let canonical = f.next()?;
+        let accessor = f.next()?;
+        let secret = f.next()? == "true";
+        let ty = f.next().unwrap_or("");
+        Some(Setting {
+            name,
+            canonical,
+            accessor,
+            secret,
+            ty,
+        })
+    })
+}
+
+/// Looks a name up exactly (Prefect's check is case-sensitive, prefect.md 4.1).
+pub fn lookup(name: &str) -> Option<Setting> {
+    all().find(|s| s.name == name)
+}
+
+/// The canonical name for a dotted accessor such as `api.url` (Prefect's CLI accepts these in
+/// profiles; its runtime ignores them, prefect.md 1.5).
+pub fn by_accessor(accessor: &str) -> Option<Setting> {
+    all().find(|s| s.accessor == accessor && !s.is_alias())
+}
+
+/// True when values of this name must be masked: the catalogue's secret column, through
+/// aliases; unknown names whose spelling says KEY, SECRET, PASSWORD, TOKEN or AUTH_STRING are
+/// masked too, so a plugin's secret is not printed by accident.
+pub fn is_secret(name: &str) -> bool {
+    match lookup(name) {
+        Some(s) => s.secret,
+        None => ["KEY", "SECRET", "PASSWORD", "TOKEN", "AUTH_STRING"]
+            .iter()
+            .any(|w| name.contains(w)),
+    }
+}
+
+/// Names only the environment may set; `config set` refuses them (prefect.md 4.1) and `env`
+/// never emits them from a profile, since they decide which file the shell follows.
+pub const ENV_ONLY: [&str; 2] = ["PREFECT_HOME", "PREFECT_PROFILES_PATH"];
+
+/// The closest known name, for "did you mean ...?".
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let upper = name.to_ascii_uppercase();
+    let upper = if upper.starts_with("PREFECT_") {
+        upper
+    } else {
+        format!("PREFECT_{upper}")
+    };
+    let mut best: Option<(usize, &'static str)> = None;
+    for s in all() {
+        let d = distance(&upper, s.name);
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, s.canonical));
+        }
+    }
+    let (d, n) = best?;
+    (d <= 1 + upper.len() / 5).then_some(n)
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Checks a value against the catalogue's type, for the common types (bool, int, float,
+/// Literal). Prefect validates with pydantic (prefect.md 4.1 step 4); what we cannot judge
+/// here is accepted and left to Prefect.
+pub fn check_value(s: &Setting, value: &str) -> Result<(), String> {
+    let ty = s.ty.trim_start_matches("Optional[").trim_end_matches(']');
+    let optional = s.ty.starts_with("Optional[");
+    if optional && value.is_empty() {
+        return Ok(());
+    }
+    match ty {
+        "<class 'bool'>" | "bool" => {
+            const OK: [&str; 16] = [
+                "0", "off", "f", "false", "n", "no", "1", "on", "t", "true", "y", "yes", "False",
+                "True", "FALSE", "TRUE",
+            ];
+            if OK.contains(&value) || OK.contains(&value.to_ascii_lowercase().as_str()) {
+                Ok(())
+            } else {
+                Err("Input should be a valid boolean".into())
+            }
+        }
+        "<class 'int'>" | "int" => value
+            .trim()
+            .parse::<i64>()
+            .map(|_| ())
+            .map_err(|_| "Input should be a valid integer".into()),
+        "<class 'float'>" | "float" => value
+            .trim()
+            .parse::<f64>()
+            .map(|_| ())
+            .map_err(|_| "Input should be a valid number".into()),
+        t if t.starts_with("Literal[") => {
+            let choices: Vec<&str> = t["Literal[".len()..]
+                .split(", ")
+                .map(|c| c.trim_matches(|c| c == '\'' || c == ']'))
+                .collect();
+            if choices.contains(&value) {
+                Ok(())
+            } else {
+                Err(format!("Input should be one of {}", choices.join(", ")))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_has_prefect_counts() {
+        assert_eq!(all().count(), 332);
+        assert_eq!(all().filter(|s| s.is_alias()).count(), 105);
+    }
+
+    #[test]
+    fn aliases_and_secrets() {
+        let a = lookup("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE").unwrap();
+        assert_eq!(a.canonical, "PREFECT_SERVER_EPHEMERAL_ENABLED");
+        assert!(is_secret("PREFECT_API_KEY"));
+        assert!(is_secret("PREFECT_API_DATABASE_PASSWORD"));
+        assert!(!is_secret("PREFECT_API_URL"));
+        assert_eq!(by_accessor("api.url").unwrap().name, "PREFECT_API_URL");
+    }
+
+    #[test]
+    fn did_you_mean() {
+        assert_eq!(suggest("PREFECT_API_ULR"), Some("PREFECT_API_URL"));
+        assert_eq!(suggest("prefect_api_url"), Some("PREFECT_API_URL"));
+        assert_eq!(suggest("api_key"), Some("PREFECT_API_KEY"));
+        assert_eq!(suggest("TOTALLY_UNRELATED_THING_HERE"), None);
+    }
+
+    #[test]
+    fn value_types() {
+        let b = lookup("PREFECT_CLI_COLORS").unwrap();
+        assert!(check_value(&b, "false").is_ok());
+        assert!(check_value(&b, "maybe").is_err());
+        let i = lookup("PREFECT_CLIENT_MAX_RETRIES").unwrap();
+        assert!(check_value(&i, "3").is_ok());
+        assert!(check_value(&i, "abc").is_err());
+        let l = lookup("PREFECT_LOGGING_LEVEL").unwrap();
+        assert!(check_value(&l, "DEBUG").is_ok());
+        assert!(check_value(&l, "LOUD").is_err());
+    }
+}

@@ -1,0 +1,167 @@
+//! The one way the profiles file is written (design.md "Files"): under an advisory lock on its
+//! folder, read, parse (a broken file is never rewritten), change with toml_edit, then save
+//! atomically: a temp file in the same folder, fsync, rename, fsync the folder. The existing
+//! mode is kept; a new file is 0600 and a new Prefect home 0700.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use toml_edit::DocumentMut;
+
+use crate::error::{Context, Error, Result};
+use crate::paths::{self, Location};
+use crate::profiles::{self, Profiles};
+
+const TMP_SUFFIX: &str = ".prefectx-tmp";
+
+/// How long a writer waits for another prefectx writer (issue 6: bounded wait, clear message).
+fn lock_wait() -> Duration {
+    let ms = std::env::var("PREFECTX_LOCK_TIMEOUT_MS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    Duration::from_millis(ms)
+}
+
+/// An exclusive flock on the file's folder. The file itself cannot carry the lock: every save
+/// renames a new inode into place, so a lock on the old one would protect nothing.
+struct DirLock {
+    _dir: File,
+}
+
+fn lock_dir(dir: &Path) -> Result<DirLock> {
+    let f = File::open(dir)
+        .context(|| format!("{}: cannot open the folder to lock it", dir.display()))?;
+    let start = Instant::now();
+    let wait = lock_wait();
+    loop {
+        // SAFETY: flock on a valid, owned descriptor.
+        let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if rc == 0 {
+            return Ok(DirLock { _dir: f });
+        }
+        let err = std::io::Error::last_os_error();
+        if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
+            return Err(Error::new(format!(
+                "{}: cannot lock the folder: {err}",
+                dir.display()
+            )));
+        }
+        if start.elapsed() >= wait {
+            return Err(Error::new(format!(
+                "{}: another prefectx is writing the profiles file (waited {} ms); nothing was changed, try again",
+                dir.display(),
+                wait.as_millis()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The real file to replace: a symlinked profiles file (dotfile managers) is written through
+/// the link, so the link survives.
+fn target_path(path: &Path) -> PathBuf {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).unwrap_or_else(|_| {
+            // A dangling link: write where it points.
+            fs::read_link(path)
+                .map(|t| path.parent().unwrap_or(Path::new(".")).join(t))
+                .unwrap_or_else(|_| path.to_path_buf())
+        }),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn temp_prefix(target: &Path) -> String {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "profiles.toml".into());
+    format!(".{name}.")
+}
+
+/// Temp files left by a killed writer. Called with the lock held, so none is in use.
+fn remove_stale_temps(dir: &Path, prefix: &str) {
+    if let Ok(rd) = fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            if n.starts_with(prefix) && n.ends_with(TMP_SUFFIX) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// Writes `contents` to `target` atomically, keeping `mode`.
+fn write_atomic(target: &Path, contents: &str, mode: u32) -> Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let what = || format!("{}: cannot write the profiles file", target.display());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&temp_prefix(target))
+        .suffix(TMP_SUFFIX)
+        .permissions(fs::Permissions::from_mode(0o600))
+        .tempfile_in(dir)
+        .context(what)?;
+    // Exactly the old mode (the umask does not apply to chmod).
+    tmp.as_file()
+        .set_permissions(fs::Permissions::from_mode(mode))
+        .context(what)?;
+    tmp.write_all(contents.as_bytes()).context(what)?;
+    tmp.as_file().sync_all().context(what)?;
+    tmp.persist(target).map_err(|e| e.error).context(what)?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Reads, checks and changes the profiles file in one locked step. `change` gets the parsed
+/// model (for checks and messages) and the editable document; the file is written only when
+/// the text changed. Returns what `change` returns.
+pub fn modify<T>(
+    loc: &Location,
+    change: impl FnOnce(&Profiles, &mut DocumentMut) -> Result<T>,
+) -> Result<T> {
+    let target = target_path(&loc.path);
+    let dir = target.parent().unwrap_or(Path::new(".")).to_path_buf();
+    if !dir.as_os_str().is_empty() && !dir.exists() {
+        paths::create_private_dir(&dir)
+            .context(|| format!("{}: cannot create the folder", dir.display()))?;
+    }
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    let _lock = lock_dir(&dir)?;
+    remove_stale_temps(&dir, &temp_prefix(&target));
+
+    let (text, mode) = match profiles::read_text(&target)? {
+        Some(t) => {
+            let mode = fs::metadata(&target)
+                .map(|m| m.permissions().mode() & 0o7777)
+                .unwrap_or(0o600);
+            (t, mode)
+        }
+        None => (String::new(), 0o600),
+    };
+    let model = if text.is_empty() && !target.exists() {
+        Profiles::load(loc)?
+    } else {
+        Profiles::parse(loc, &text)?
+    };
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| profiles::syntax_error(&target, &text, &e))?;
+    let result = change(&model, &mut doc)?;
+    let new_text = doc.to_string();
+    if new_text != text || !target.exists() {
+        write_atomic(&target, &new_text, mode)?;
+    }
+    Ok(result)
+}

@@ -1,0 +1,193 @@
+//! A real HTTP server on 127.0.0.1 standing in for Prefect Cloud: each test scripts its
+//! answers; every request is recorded (method, path, headers) so tests can count them.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Req {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Req {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub enum Reply {
+    Json(u16, String),
+    WithHeaders(u16, Vec<(&'static str, String)>, String),
+    Hang,
+    Close,
+}
+
+type Handler = dyn Fn(&Req, usize) -> Reply + Send + Sync;
+
+pub struct Server {
+    pub base: String,
+    pub requests: Arc<Mutex<Vec<Req>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Server {
+    /// Starts the server; `base` is `http://127.0.0.1:PORT/api`, the PREFECT_CLOUD_API_URL.
+    pub fn start(handler: impl Fn(&Req, usize) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let handler: Arc<Handler> = Arc::new(handler);
+        {
+            let requests = requests.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    match listener.accept() {
+                        Ok((s, _)) => {
+                            let requests = requests.clone();
+                            let handler = handler.clone();
+                            let stop = stop.clone();
+                            std::thread::spawn(move || serve(s, &requests, &*handler, &stop));
+                        }
+                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                    }
+                }
+            });
+        }
+        Server {
+            base: format!("http://127.0.0.1:{port}/api"),
+            requests,
+            stop,
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+
+    pub fn requests(&self) -> Vec<Req> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+fn serve(s: TcpStream, log: &Mutex<Vec<Req>>, handler: &Handler, stop: &AtomicBool) {
+    let _ = s.set_nonblocking(false);
+    let _ = s.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut r = BufReader::new(s.try_clone().unwrap());
+    let mut s = s;
+    let mut line = String::new();
+    if r.read_line(&mut line).unwrap_or(0) == 0 {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let path = parts.next().unwrap_or("").to_string();
+    let mut headers = Vec::new();
+    let mut len = 0;
+    loop {
+        let mut h = String::new();
+        if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = h.trim_end().split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                len = v.trim().parse().unwrap_or(0);
+            }
+            headers.push((k.to_string(), v.trim().to_string()));
+        }
+    }
+    let mut body = vec![0; len];
+    let _ = r.read_exact(&mut body);
+    let req = Req {
+        method,
+        path,
+        headers,
+    };
+    let n = {
+        let mut l = log.lock().unwrap();
+        l.push(req.clone());
+        l.len()
+    };
+    let (code, extra, body) = match handler(&req, n) {
+        Reply::Json(c, b) => (c, vec![], b),
+        Reply::WithHeaders(c, h, b) => (c, h, b),
+        Reply::Hang => {
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            return;
+        }
+        Reply::Close => return,
+    };
+    let mut head = format!("HTTP/1.1 {code} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = s.write_all(head.as_bytes());
+    let _ = s.write_all(body.as_bytes());
+    let _ = s.flush();
+}
+
+pub const ACME: &str = "11111111-1111-1111-1111-111111111111";
+pub const PERSONAL: &str = "22222222-2222-2222-2222-222222222222";
+pub const PROD: &str = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa";
+pub const DEV: &str = "bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb";
+pub const SANDBOX: &str = "cccccccc-cccc-cccc-cccc-cccccccccccc";
+
+pub fn ws(account_id: &str, account: &str, workspace_id: &str, handle: &str) -> serde_json::Value {
+    serde_json::json!({
+        "account_id": account_id,
+        "account_name": account.to_uppercase(),
+        "account_handle": account,
+        "workspace_id": workspace_id,
+        "workspace_name": handle,
+        "workspace_description": "",
+        "workspace_handle": handle,
+        "extra_field": "ignored",
+    })
+}
+
+/// acme/prod, acme/dev, personal/sandbox: in API order as Prefect would list them.
+pub fn three_workspaces() -> String {
+    serde_json::json!([
+        ws(ACME, "acme", PROD, "prod"),
+        ws(PERSONAL, "personal", SANDBOX, "sandbox"),
+        ws(ACME, "acme", DEV, "dev"),
+    ])
+    .to_string()
+}
+
+pub const GOOD_KEY: &str = "pnu_good0123456789";
+
+/// The usual Cloud: GOOD_KEY sees three workspaces; anything else is a 401.
+pub fn standard() -> Server {
+    Server::start(|req, _| {
+        if req.path.ends_with("/me/workspaces") {
+            if req.header("authorization") == Some(&format!("Bearer {GOOD_KEY}")) {
+                Reply::Json(200, three_workspaces())
+            } else {
+                Reply::Json(401, r#"{"detail":"Unauthorized"}"#.into())
+            }
+        } else {
+            Reply::Json(404, r#"{"detail":"Not Found"}"#.into())
+        }
+    })
+}

@@ -1,0 +1,168 @@
+//! Shared test helpers: a sandboxed HOME, the real binary, real shells, and the rule that a
+//! missing tool fails under CI=true and skips with a printed reason elsewhere.
+#![allow(dead_code)]
+
+pub mod cloud;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_prefectx");
+
+/// True when `tool` is on PATH. Under CI=true a missing tool is a failure, never a skip.
+pub fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !found {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{tool} is required under CI=true but is not installed");
+        }
+        eprintln!("SKIP: {tool} is not installed (set CI=true to make this a failure)");
+    }
+    found
+}
+
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        std::fs::create_dir_all(dir.path().join("run")).unwrap();
+        Sandbox { dir }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn prefect_home(&self) -> PathBuf {
+        self.home().join(".prefect")
+    }
+
+    pub fn profiles_path(&self) -> PathBuf {
+        self.prefect_home().join("profiles.toml")
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.home().join(".cache")
+    }
+
+    /// The environment every command in the sandbox gets: nothing of the real user's.
+    pub fn envs(&self) -> BTreeMap<String, String> {
+        let mut e = BTreeMap::new();
+        e.insert("HOME".into(), self.home().display().to_string());
+        e.insert("PATH".into(), std::env::var("PATH").unwrap_or_default());
+        e.insert(
+            "XDG_CACHE_HOME".into(),
+            self.cache_dir().display().to_string(),
+        );
+        e.insert(
+            "XDG_RUNTIME_DIR".into(),
+            self.dir.path().join("run").display().to_string(),
+        );
+        e.insert("LANG".into(), "C.UTF-8".into());
+        e.insert("TERM".into(), "xterm".into());
+        e
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(BIN);
+        c.env_clear().envs(self.envs()).current_dir(self.home());
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run prefectx")
+    }
+
+    pub fn write_profiles(&self, text: &str) {
+        std::fs::create_dir_all(self.prefect_home()).unwrap();
+        std::fs::write(self.profiles_path(), text).unwrap();
+    }
+
+    pub fn read_profiles(&self) -> String {
+        std::fs::read_to_string(self.profiles_path()).unwrap_or_default()
+    }
+
+    /// Runs `script` in a non-interactive shell with the sandbox's environment plus `extra`.
+    pub fn shell(&self, shell: &str, script: &str, extra: &[(&str, &str)]) -> Output {
+        let mut c = Command::new(shell);
+        c.env_clear().envs(self.envs()).current_dir(self.home());
+        c.env("PREFECTX", BIN);
+        for (k, v) in extra {
+            c.env(k, v);
+        }
+        c.arg("-c").arg(script);
+        c.output().expect("run shell")
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Parses `env -0` output into a map.
+pub fn parse_env0(bytes: &[u8]) -> BTreeMap<String, String> {
+    bytes
+        .split(|&b| b == 0)
+        .filter(|e| !e.is_empty())
+        .filter_map(|e| {
+            let s = String::from_utf8_lossy(e).into_owned();
+            s.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+/// Only the PREFECT_* part of an environment.
+pub fn prefect_vars(env: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    env.iter()
+        .filter(|(k, _)| k.starts_with("PREFECT_"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// The code to load prefectx's output for `shell` and then dump the environment NUL-separated.
+pub fn apply_and_dump(shell: &str, env_args: &str) -> String {
+    match shell {
+        "fish" => format!("\"$PREFECTX\" env {env_args} --shell fish | source; and env -0"),
+        _ => format!("eval \"$(\"$PREFECTX\" env {env_args} --shell sh)\" && env -0"),
+    }
+}
+
+pub fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+/// A TOML basic string for `s` (for writing test profiles).
+pub fn toml_str(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            '\t' => o.push_str("\\t"),
+            '\r' => o.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                o.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
