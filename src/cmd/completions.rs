@@ -15,7 +15,31 @@ pub fn registration(shell: &str, completer: &str) -> Result<String> {
     let mut buf = Vec::new();
     sh.write_registration("COMPLETE", "prefectx", "prefectx", completer, &mut buf)
         .map_err(|e| Error::new(format!("cannot write the completion script: {e}")))?;
-    Ok(String::from_utf8_lossy(&buf).into_owned())
+    let script = String::from_utf8_lossy(&buf).into_owned();
+    Ok(if shell == "zsh" {
+        zsh_no_space_after_equals(script)
+    } else {
+        script
+    })
+}
+
+/// clap_complete 4.6.11's zsh script puts a space after every candidate, which splits
+/// `config set PREFECT_API_URL=<TAB>` into two words; `NAME=` candidates get no suffix
+/// (bash and fish already leave the cursor after `=`).
+fn zsh_no_space_after_equals(script: String) -> String {
+    const FROM: &str = "        [[ -n $other ]] && _describe -V 'values' other\n";
+    const TO: &str = "        local -a assign=() rest=()
+        for completion in $other; do
+            if [[ \"${completion%%:*}\" == *= ]]; then
+                assign+=(\"$completion\")
+            else
+                rest+=(\"$completion\")
+            fi
+        done
+        [[ -n $assign ]] && _describe -V 'values' assign -S ''
+        [[ -n $rest ]] && _describe -V 'values' rest
+";
+    script.replacen(FROM, TO, 1)
 }
 
 pub fn run(shell: CompletionShell) -> Result<i32> {

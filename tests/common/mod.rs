@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cloud;
+pub mod pty;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ pub fn have(tool: &str) -> bool {
 
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
+    extra: std::cell::RefCell<BTreeMap<String, String>>,
 }
 
 impl Sandbox {
@@ -36,7 +38,15 @@ impl Sandbox {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(dir.path().join("home")).unwrap();
         std::fs::create_dir_all(dir.path().join("run")).unwrap();
-        Sandbox { dir }
+        Sandbox {
+            dir,
+            extra: Default::default(),
+        }
+    }
+
+    /// Adds a variable to every command and shell this sandbox starts.
+    pub fn set_env(&self, k: &str, v: &str) {
+        self.extra.borrow_mut().insert(k.into(), v.into());
     }
 
     pub fn home(&self) -> PathBuf {
@@ -70,6 +80,7 @@ impl Sandbox {
         );
         e.insert("LANG".into(), "C.UTF-8".into());
         e.insert("TERM".into(), "xterm".into());
+        e.extend(self.extra.borrow().clone());
         e
     }
 

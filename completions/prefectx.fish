@@ -1,0 +1,1 @@
+complete --keep-order --exclusive --command prefectx --arguments "(COMPLETE=fish prefectx -- (commandline --current-process --tokenize --cut-at-cursor) (commandline --current-token))"

@@ -1,0 +1,132 @@
+//! Real interactive shells in a pseudo-terminal, with the hook in their rc file.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rexpect::session::PtySession;
+
+use super::Sandbox;
+
+pub const PROMPT: &str = "PX> ";
+
+pub struct Term {
+    pub s: PtySession,
+    pub shell: String,
+    n: usize,
+}
+
+/// rc text that sets a plain prompt, then `body` (usually the hook line).
+pub fn rc_text(shell: &str, body: &str) -> String {
+    match shell {
+        "bash" => format!("PS1='{PROMPT}'\nHISTFILE=/dev/null\n{body}\n"),
+        "zsh" => format!("PS1='{PROMPT}'\nRPROMPT=''\nHISTFILE=/dev/null\nunsetopt zle_bracketed_paste 2>/dev/null\n{body}\n"),
+        "fish" => format!("function fish_prompt; echo -n '{PROMPT}'; end\nset -g fish_greeting ''\nset -g fish_autosuggestion_enabled 0\n{body}\n"),
+        _ => panic!("no interactive {shell}"),
+    }
+}
+
+pub fn hook_line(shell: &str, bin: &str) -> String {
+    match shell {
+        "fish" => format!("'{bin}' hook fish | source"),
+        _ => format!("eval \"$('{bin}' hook {shell})\""),
+    }
+}
+
+/// The command that starts `shell` interactively with `rc` and nothing else from the system.
+pub fn shell_command(sb: &Sandbox, shell: &str, rc: &str, strace_log: Option<&Path>) -> Command {
+    let dir = sb.dir.path().join(format!("rc-{shell}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut argv: Vec<String> = Vec::new();
+    if let Some(log) = strace_log {
+        argv.extend(["strace", "-f", "-qq", "-e", "trace=execve", "-o"].map(String::from));
+        argv.push(log.display().to_string());
+    }
+    match shell {
+        "bash" => {
+            std::fs::write(dir.join("bashrc"), rc).unwrap();
+            argv.extend(["bash", "--noprofile", "--rcfile"].map(String::from));
+            argv.push(dir.join("bashrc").display().to_string());
+            argv.push("-i".into());
+        }
+        "zsh" => {
+            std::fs::write(dir.join(".zshrc"), rc).unwrap();
+            argv.extend(["zsh", "-d", "-i"].map(String::from));
+        }
+        "fish" => {
+            std::fs::write(dir.join("config.fish"), rc).unwrap();
+            argv.extend(["fish", "--no-config", "-i", "-C"].map(String::from));
+            argv.push(format!("source '{}'", dir.join("config.fish").display()));
+        }
+        _ => panic!("{shell}"),
+    }
+    let mut c = Command::new(&argv[0]);
+    c.args(&argv[1..]);
+    c.env_clear().envs(sb.envs()).current_dir(sb.home());
+    c.env("ZDOTDIR", &dir);
+    c
+}
+
+impl Term {
+    pub fn start(sb: &Sandbox, shell: &str, rc: &str) -> Term {
+        Term::start_cmd(shell_command(sb, shell, rc, None), shell)
+    }
+
+    pub fn start_cmd(cmd: Command, shell: &str) -> Term {
+        let s = rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn shell in a pty");
+        let mut t = Term {
+            s,
+            shell: shell.to_string(),
+            n: 0,
+        };
+        t.s.exp_string(PROMPT).expect("first prompt");
+        t
+    }
+
+    /// Runs `line` and waits for the next prompt; returns everything printed before it.
+    pub fn run(&mut self, line: &str) -> String {
+        self.s.send_line(line).unwrap();
+        self.s
+            .exp_string(PROMPT)
+            .unwrap_or_else(|e| panic!("{}: no prompt after {line:?}: {e}", self.shell))
+    }
+
+    /// The value of a variable in the shell ("<unset>" when unset), read with a marker that the
+    /// echoed command line cannot match.
+    pub fn var(&mut self, name: &str) -> String {
+        self.n += 1;
+        let n = self.n;
+        let cmd = match self.shell.as_str() {
+            // `set -q` would itself reset $status.
+            "fish" if name == "status" => format!("printf 'V%s=%s=V\\n' {n} $status"),
+            "fish" => format!("if set -q {name}; printf 'V%s=%s=V\\n' {n} \"${name}\"; else; printf 'V%s=<unset>=V\\n' {n}; end"),
+            _ => format!("printf 'V%s=%s=V\\n' {n} \"${{{name}-<unset>}}\""),
+        };
+        self.s.send_line(&cmd).unwrap();
+        let (_, m) = self
+            .s
+            .exp_regex(&format!("V{n}=[^\\r\\n]*=V"))
+            .unwrap_or_else(|e| panic!("{}: {name}: {e}", self.shell));
+        self.s.exp_string(PROMPT).unwrap();
+        m[format!("V{n}=").len()..m.len() - 2].to_string()
+    }
+
+    pub fn exit(mut self) {
+        let _ = self.s.send_line("exit");
+        let _ = self.s.exp_eof();
+    }
+}
+
+pub fn interactive_shells() -> Vec<&'static str> {
+    ["bash", "zsh", "fish"]
+        .into_iter()
+        .filter(|s| super::have(s))
+        .collect()
+}
+
+pub fn bin_copy(sb: &Sandbox) -> PathBuf {
+    let p = sb.dir.path().join("bin/prefectx");
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::copy(super::BIN, &p).unwrap();
+    p
+}
