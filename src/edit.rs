@@ -8,6 +8,26 @@ use crate::error::{Error, Result};
 use crate::profiles;
 use crate::settings;
 
+/// No keys and no tables (an implicit, empty `profiles` we made does not count).
+fn is_blank(doc: &DocumentMut) -> bool {
+    doc.iter().all(|(k, i)| {
+        k == "profiles"
+            && i.as_table()
+                .is_some_and(|t| t.is_empty() && t.is_implicit())
+    })
+}
+
+/// In a file with comments but no keys or tables yet, toml_edit keeps the comments as the
+/// document's trailing text, after anything we add. Take them, to put them first.
+fn take_leading_comments(doc: &mut DocumentMut) -> String {
+    if !is_blank(doc) {
+        return String::new();
+    }
+    let text = doc.trailing().as_str().unwrap_or("").to_string();
+    doc.set_trailing("");
+    text
+}
+
 fn profiles_table(doc: &mut DocumentMut) -> Result<&mut dyn TableLike> {
     if !doc.contains_key("profiles") {
         let mut t = Table::new();
@@ -28,7 +48,11 @@ pub fn set_active(doc: &mut DocumentMut, name: &str) {
         }
         None => {
             let had_values = doc.iter().any(|(_, i)| i.is_value());
+            let lead = take_leading_comments(doc);
             doc.insert("active", value(name));
+            if let Some(mut k) = doc.as_table_mut().key_mut("active") {
+                k.leaf_decor_mut().set_prefix(lead);
+            }
             if !had_values {
                 blank_line_before_first_table(doc);
             }
@@ -75,11 +99,15 @@ fn blank_line_before_first_table(doc: &mut DocumentMut) {
     }
 }
 
-fn new_table(doc_empty: bool) -> Table {
+/// A new table for the end of `doc`: after a blank line, as Prefect (and people) write them,
+/// unless it is the first thing in the file (then after the file's leading comments).
+fn new_table(doc: &mut DocumentMut) -> Table {
+    let lead = take_leading_comments(doc);
     let mut t = Table::new();
-    if !doc_empty {
-        // A blank line between tables, as Prefect (and people) write them.
+    if !is_blank(doc) {
         t.decor_mut().set_prefix("\n");
+    } else if !lead.is_empty() {
+        t.decor_mut().set_prefix(format!("{lead}\n"));
     }
     t
 }
@@ -88,16 +116,14 @@ fn new_table(doc_empty: bool) -> Table {
 /// its bundled settings, so Prefect's runtime really uses them (prefect.md 2.4).
 /// Returns true when the table was created.
 pub fn ensure_profile(doc: &mut DocumentMut, name: &str) -> Result<bool> {
-    let empty = doc.to_string().trim().is_empty();
-    let profiles = profiles_table(doc)?;
-    if profiles.contains_key(name) {
+    if profiles_table(doc)?.contains_key(name) {
         return Ok(false);
     }
-    let mut t = new_table(empty);
+    let mut t = new_table(doc);
     for (k, v) in profiles::bundled(name).unwrap_or(&[]) {
         t.insert(k, value(*v));
     }
-    profiles.insert(name, Item::Table(t));
+    profiles_table(doc)?.insert(name, Item::Table(t));
     Ok(true)
 }
 
@@ -154,9 +180,8 @@ pub fn rename_profile(doc: &mut DocumentMut, old: &str, new: &str) -> Result<()>
 
 /// Copies the settings of profile FROM (file table or bundled) into a new table NAME.
 pub fn create_profile(doc: &mut DocumentMut, name: &str, from: &[(String, String)]) -> Result<()> {
-    let empty = doc.to_string().trim().is_empty();
+    let mut t = new_table(doc);
     let profiles = profiles_table(doc)?;
-    let mut t = new_table(empty);
     for (k, v) in from {
         t.insert(k, value(v.as_str()));
     }
@@ -204,6 +229,16 @@ mod tests {
             d.to_string(),
             "active = \"a\"\n\n# c\n[profiles.a]\nK = \"1\"\n"
         );
+    }
+
+    #[test]
+    fn comment_only_file_keeps_its_comment_first() {
+        let mut d = doc("# shared\n");
+        ensure_profile(&mut d, "a").unwrap();
+        assert_eq!(d.to_string(), "# shared\n\n[profiles.a]\n");
+        let mut d = doc("# shared\n");
+        set_active(&mut d, "a");
+        assert_eq!(d.to_string(), "# shared\nactive = \"a\"\n");
     }
 
     #[test]

@@ -112,6 +112,19 @@ fn remove_dead_stamps(dir: &Path) {
 
 pub fn run(shell: Shell, args: &[String]) -> Result<i32> {
     let action = parse(args)?;
+    let background = matches!(action, Action::Init(_) | Action::Refresh);
+    match run_action(shell, action) {
+        Ok(code) => Ok(code),
+        // What runs at a prompt never fails: a non-zero status would end a `set -e` shell.
+        Err(e) if background => {
+            output::note(&format!("prefectx: {e}"));
+            Ok(0)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn run_action(shell: Shell, action: Action) -> Result<i32> {
     let mut out = String::new();
 
     let stamp_path = match &action {
