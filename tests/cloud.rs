@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::cloud::{self, Reply, Server, GOOD_KEY};
 use common::*;

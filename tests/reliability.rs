@@ -388,7 +388,7 @@ fn the_key_shows_only_in_env_and_exec_output() {
         outputs.push(out);
     }
     // watch --json: one line, no key.
-    let mut w = sb
+    let w = sb
         .cmd()
         .args(["watch", "--json"])
         .stdout(Stdio::piped())

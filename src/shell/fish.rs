@@ -1,6 +1,8 @@
 //! fish quoting. fish is not POSIX: inside single quotes both `\` and `'` are special, so a
 //! value ending in `\` would escape the closing quote if copied from sh (style.md lesson 1).
 
+pub const HOOK: &str = include_str!("../../shell/prefectx.fish");
+
 pub fn quote(value: &str) -> String {
     let mut q = String::with_capacity(value.len() + 2);
     q.push('\'');
@@ -49,5 +51,3 @@ mod tests {
         assert_eq!(quote("$x (y)"), "'$x (y)'");
     }
 }
-
-pub const HOOK: &str = include_str!("../../shell/prefectx.fish");

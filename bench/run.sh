@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmarks for the README (issue 7). Run by hand: ./bench/run.sh  (writes bench/results.md)
+# Needs: hyperfine, strace, tmux, bash, zsh, fish, direnv, GNU time (apt-get install ...), and
+# prefect==3.9.1 in $PREFECTX_PREFECT_VENV (scripts/test.sh installs it). Every number is
+# measured side by side in one run; ratios are against /bin/true, the cost of starting a process.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+cargo build --release --locked -q
+bin=$root/target/release/prefectx
+venv="${PREFECTX_PREFECT_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/prefectx-test/venv-prefect-3.9.1}"
+out=$root/bench/results.md
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME=$work/home XDG_CACHE_HOME=$work/cache DO_NOT_TRACK=1
+mkdir -p "$HOME/.prefect" "$work/empty"
+
+# Profiles files of 3, 100, 1,000 and 20,000 profiles; the 3-profile one is the default.
+mkfile() { # mkfile N PATH
+  python3 - "$1" "$2" <<'PY'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+s = 'active = "p0"\n'
+for i in range(n):
+    s += f'\n[profiles.p{i}]\nPREFECT_API_URL = "http://host-{i}.example:4200/api"\nPREFECT_LOGGING_LEVEL = "INFO"\n'
+open(path, "w").write(s)
+PY
+}
+for n in 3 100 1000 20000; do mkfile $n "$work/p$n.toml"; done
+cp "$work/p3.toml" "$HOME/.prefect/profiles.toml"
+
+hf() { # hf NAME RUNS CMD... -> median seconds into $work/NAME.json
+  local name=$1 runs=$2; shift 2
+  hyperfine -N --warmup "$((runs < 20 ? 1 : 20))" --runs "$runs" --export-json "$work/$name.json" "$@" >/dev/null 2>&1
+}
+median_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.3f" % (r["median"]*1000))' "$work/$1.json"; }
+rss_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+
+hf true 200 /bin/true
+hf env 200 "$bin env p1 --shell bash"
+hf prompt 200 "$bin prompt"
+hf ls 200 "$bin ls"
+COMPLETE=bash _CLAP_COMPLETE_INDEX=2 _CLAP_COMPLETE_COMP_TYPE=9 _CLAP_COMPLETE_SPACE=true _CLAP_IFS=$'\013' \
+  hf complete 200 "$bin -- prefectx env p"
+direnv_row=""
+if command -v direnv >/dev/null; then
+  (cd "$work/empty" && hf direnv 200 "direnv export bash")
+  direnv_row=yes
+fi
+prefect_rows=""
+if [ -x "$venv/bin/prefect" ]; then
+  hf prefect_ls 5 "$venv/bin/prefect profile ls"
+  hf prefect_view 5 "$venv/bin/prefect config view"
+  hf prefect_use 5 "$venv/bin/prefect profile use p1"
+  prefect_rows=yes
+fi
+for n in 3 100 1000 20000; do
+  PREFECT_PROFILES_PATH=$work/p$n.toml hf "scale$n" "$((n == 20000 ? 20 : 100))" "$bin env p1 --shell bash"
+done
+
+t=$(median_ms true)
+ratio() { python3 -c "print('%.2fx' % ($1 / $2))"; }
+{
+  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(uname -sr), $(hyperfine --version); \`./bench/run.sh\`."
+  echo
+  echo "| command | median | vs /bin/true | peak RSS |"
+  echo "|---|---:|---:|---:|"
+  echo "| \`/bin/true\` | ${t} ms | 1.00x | $(rss_kb /bin/true) KiB |"
+  echo "| \`prefectx env p1 --shell bash\` | $(median_ms env) ms | $(ratio "$(median_ms env)" "$t") | $(rss_kb "$bin" env p1 --shell bash) KiB |"
+  echo "| \`prefectx prompt\` | $(median_ms prompt) ms | $(ratio "$(median_ms prompt)" "$t") | $(rss_kb "$bin" prompt) KiB |"
+  echo "| completion request (\`prefectx env p<TAB>\`) | $(median_ms complete) ms | $(ratio "$(median_ms complete)" "$t") | $(COMPLETE=bash _CLAP_COMPLETE_INDEX=2 rss_kb "$bin" -- prefectx env p) KiB |"
+  echo "| \`prefectx ls\` | $(median_ms ls) ms | $(ratio "$(median_ms ls)" "$t") | $(rss_kb "$bin" ls) KiB |"
+  [ -z "$direnv_row" ] || echo "| \`direnv export bash\` (no .envrc) | $(median_ms direnv) ms | $(ratio "$(median_ms direnv)" "$t") | |"
+  if [ -n "$prefect_rows" ]; then
+    echo "| \`prefect profile ls\` | $(median_ms prefect_ls) ms | $(ratio "$(median_ms prefect_ls)" "$t") | |"
+    echo "| \`prefect config view\` | $(median_ms prefect_view) ms | $(ratio "$(median_ms prefect_view)" "$t") | |"
+    echo "| \`prefect profile use p1\` | $(median_ms prefect_use) ms | $(ratio "$(median_ms prefect_use)" "$t") | |"
+    echo
+    echo "\`prefect profile ls\` / \`prefectx ls\`: $(ratio "$(median_ms prefect_ls)" "$(median_ms ls)") slower."
+  fi
+  echo
+  echo "| profiles in the file | \`prefectx env\` median | vs 3 profiles | peak RSS |"
+  echo "|---:|---:|---:|---:|"
+  for n in 3 100 1000 20000; do
+    echo "| $n | $(median_ms scale$n) ms | $(ratio "$(median_ms scale$n)" "$(median_ms scale3)") | $(PREFECT_PROFILES_PATH=$work/p$n.toml rss_kb "$bin" env p1 --shell bash) KiB |"
+  done
+} > "$out"
+
+# Per-prompt cost in interactive shells: bench/prompt.sh (bash, zsh, fish).
+"$root/bench/prompt.sh" >> "$out"
+cat "$out"

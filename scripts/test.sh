@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run). On a fresh Debian machine it installs what the tests
+# need (real shells, strace, a venv with prefect==3.9.1 as the compatibility oracle), then runs
+# fmt, clippy and the whole test suite. Needs cargo (rustup) and, for apt-get, root or sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+want() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+want zsh zsh
+want fish fish
+want dash dash
+want strace strace
+want flock util-linux
+want cc gcc
+want python3 python3
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
+
+# The oracle lives outside the work tree and is reused while it is the right version.
+venv="${PREFECTX_PREFECT_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/prefectx-test/venv-prefect-3.9.1}"
+if [ "$("$venv/bin/prefect" --version 2>/dev/null)" != "3.9.1" ]; then
+  echo "installing prefect==3.9.1 into $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check prefect==3.9.1
+fi
+export PREFECTX_PREFECT_VENV="$venv"
+
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+cargo test --locked
