@@ -53,7 +53,8 @@ session() { # session SHELL RCDIR PROMPTS [STRACELOG] -> prints seconds for the 
   [ -z "$log" ] || cmd="strace -f -qq -e trace=execve -o $log $cmd"
   tmux -L "$sock" -f /dev/null new-session -d -s b -x 150 -y 40 -c "$work/cwd" "$cmd"
   local i=0
-  until tmux -L "$sock" capture-pane -p -t b 2>/dev/null | grep -q 'PX> '; do
+  # (no `| grep -q`: under pipefail its early exit fails the pipeline)
+  until [[ "$(tmux -L "$sock" capture-pane -p -t b 2>/dev/null)" == *"PX>"* ]]; do
     sleep 0.05; i=$((i + 1)); [ $i -lt 400 ] || { echo "shell did not start" >&2; exit 1; }
   done
   sleep 0.3

@@ -31,7 +31,7 @@ cp "$work/p3.toml" "$HOME/.prefect/profiles.toml"
 
 hf() { # hf NAME RUNS CMD... -> median seconds into $work/NAME.json
   local name=$1 runs=$2; shift 2
-  hyperfine -N --warmup "$((runs < 20 ? 1 : 20))" --runs "$runs" --export-json "$work/$name.json" "$@" >/dev/null 2>&1
+  hyperfine -N -i --warmup "$((runs < 20 ? 1 : 20))" --runs "$runs" --export-json "$work/$name.json" "$@" >/dev/null 2>&1
 }
 median_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.3f" % (r["median"]*1000))' "$work/$1.json"; }
 rss_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }

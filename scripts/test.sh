@@ -11,6 +11,7 @@ want zsh zsh
 want fish fish
 want dash dash
 want strace strace
+want tmux tmux
 want flock util-linux
 want cc gcc
 want python3 python3
