@@ -16,6 +16,7 @@ mod complete;
 mod edit;
 mod error;
 mod fastpath;
+mod fastread;
 mod output;
 mod paths;
 mod picker;

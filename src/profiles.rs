@@ -261,7 +261,21 @@ impl Profiles {
         }
     }
 
+    /// Reads `text`: the fast reader when the file has the usual shape, else toml_edit.
     pub fn parse(loc: &Location, text: &str) -> Result<Profiles> {
+        match crate::fastread::parse(text) {
+            Some(p) => Ok(Profiles {
+                loc: loc.clone(),
+                exists: true,
+                active: p.active,
+                file: p.file,
+            }),
+            None => Profiles::parse_full(loc, text),
+        }
+    }
+
+    /// Reads `text` with toml_edit (any TOML; exact error positions).
+    pub fn parse_full(loc: &Location, text: &str) -> Result<Profiles> {
         let path = &loc.path;
         let doc = Document::parse(text).map_err(|e| syntax_error(path, text, &e))?;
         let root = doc.as_table();
