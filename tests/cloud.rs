@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use common::cloud::{self, Reply, Server, GOOD_KEY};
 use common::*;
@@ -641,4 +641,111 @@ fn doctor_checks_offline_and_live() {
         stdout(&out)
     );
     assert!(out.status.success());
+}
+
+#[test]
+fn interactive_login_with_a_pasted_key_and_the_workspace_picker() {
+    if !have("tmux") {
+        return;
+    }
+    use common::pty::Tmux;
+    let server = cloud::standard();
+    let sb = sandbox(&server);
+    let mut cmd = sb.cmd();
+    cmd.args(["login", "-p", "picked"]);
+    let t = Tmux::start(cmd, "login");
+    t.wait_for("How would you like to authenticate?");
+    t.keys(&["Down"]);
+    std::thread::sleep(Duration::from_millis(200));
+    t.keys(&["Enter"]);
+    t.wait_for("Paste your API key");
+    t.keys(&["-l", GOOD_KEY]);
+    t.keys(&["Enter"]);
+    // Several workspaces on a terminal: the picker, sorted by handle; type to filter.
+    let s = t.wait_for("Which workspace?");
+    assert!(
+        s.contains("acme/dev") && s.contains("personal/sandbox"),
+        "{s}"
+    );
+    t.keys(&["-l", "sandbox"]);
+    std::thread::sleep(Duration::from_millis(200));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("EXIT=");
+    assert!(
+        s.contains("Using workspace 'personal/sandbox' in profile 'picked'"),
+        "{s}"
+    );
+    assert!(!s.contains(GOOD_KEY), "the pasted key was echoed: {s}");
+    assert!(sb.read_profiles().contains(&format!(
+        "{}/accounts/{}/workspaces/{}",
+        server.base,
+        cloud::PERSONAL,
+        cloud::SANDBOX
+    )));
+    assert_eq!(server.count(), 1);
+}
+
+#[test]
+fn many_workspaces_over_several_accounts_ask_for_the_account_first() {
+    if !have("tmux") {
+        return;
+    }
+    use common::pty::Tmux;
+    let mut list = Vec::new();
+    for i in 0..8 {
+        list.push(cloud::ws(
+            cloud::ACME,
+            "acme",
+            &format!("aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaa{i:02}"),
+            &format!("w{i}"),
+        ));
+        list.push(cloud::ws(
+            cloud::PERSONAL,
+            "personal",
+            &format!("bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbb{i:02}"),
+            &format!("p{i}"),
+        ));
+    }
+    let body = serde_json::Value::Array(list).to_string();
+    let server = Server::start(move |_, _| Reply::Json(200, body.clone()));
+    let sb = sandbox(&server);
+    let mut cmd = sb.cmd();
+    cmd.args(["login", "--key", GOOD_KEY]);
+    let t = Tmux::start(cmd, "accounts");
+    let s = t.wait_for("Which account?");
+    assert!(s.contains("acme") && s.contains("personal"), "{s}");
+    t.keys(&["-l", "personal"]);
+    std::thread::sleep(Duration::from_millis(200));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Which workspace?");
+    assert!(
+        s.contains("personal/p0") && !s.contains("acme/w0"),
+        "only that account's workspaces: {s}"
+    );
+    t.keys(&["-l", "p3"]);
+    std::thread::sleep(Duration::from_millis(200));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("Using workspace 'personal/p3'"), "{s}");
+}
+
+#[test]
+fn proxies_come_from_the_standard_variables() {
+    let server = cloud::standard();
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let proxy = server.base.trim_end_matches("/api").to_string();
+    let out = sb
+        .cmd()
+        .args(["login", "--key", GOOD_KEY, "--workspace", "acme/prod"])
+        .env("PREFECT_CLOUD_API_URL", "http://cloud.invalid/api")
+        .env("HTTP_PROXY", &proxy)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let req = &server.requests()[0];
+    assert_eq!(
+        req.path, "http://cloud.invalid/api/me/workspaces",
+        "the request went through the proxy"
+    );
 }

@@ -275,91 +275,6 @@ fn an_idle_prompt_starts_no_process() {
     }
 }
 
-/// A shell in a private tmux server (a real terminal with a size, which the picker needs).
-struct Tmux {
-    sock: String,
-}
-
-impl Tmux {
-    fn start(sb: &Sandbox, shell: &str) -> Tmux {
-        let sock = format!("prefectx-test-{}-{shell}", std::process::id());
-        let cmd = shell_command(sb, shell, &rc_text(shell, &hook_line(shell, BIN)), None);
-        let mut line: Vec<String> = vec!["env".into()];
-        for (k, v) in cmd.get_envs() {
-            line.push(format!(
-                "{}={}",
-                k.to_string_lossy(),
-                v.map(|v| v.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ));
-        }
-        line.push(cmd.get_program().to_string_lossy().into_owned());
-        line.extend(cmd.get_args().map(|a| a.to_string_lossy().into_owned()));
-        let quoted: Vec<String> = line
-            .iter()
-            .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
-            .collect();
-        let ok = std::process::Command::new("tmux")
-            .args([
-                "-L",
-                &sock,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-s",
-                "t",
-                "-x",
-                "120",
-                "-y",
-                "30",
-            ])
-            .arg(format!("env -i {}", quoted[1..].join(" ")))
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
-        let t = Tmux { sock };
-        t.wait_for(PROMPT.trim_end());
-        t
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        std::process::Command::new("tmux")
-            .args(["-L", &self.sock, "send-keys", "-t", "t"])
-            .args(keys)
-            .status()
-            .unwrap();
-    }
-
-    fn screen(&self) -> String {
-        let o = std::process::Command::new("tmux")
-            .args(["-L", &self.sock, "capture-pane", "-p", "-t", "t"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        for _ in 0..200 {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("{text:?} never appeared:\n{}", self.screen());
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("tmux")
-            .args(["-L", &self.sock, "kill-server"])
-            .status();
-    }
-}
-
 #[test]
 fn use_without_a_name_opens_a_picker_on_a_terminal() {
     if !have("tmux") {
@@ -368,7 +283,11 @@ fn use_without_a_name_opens_a_picker_on_a_terminal() {
     for shell in interactive_shells() {
         let sb = Sandbox::new();
         sb.write_profiles(FILE);
-        let t = Tmux::start(&sb, shell);
+        let t = Tmux::start(
+            shell_command(&sb, shell, &rc_text(shell, &hook_line(shell, BIN)), None),
+            &format!("{shell}-picker"),
+        );
+        t.wait_for(PROMPT.trim_end());
         // Type to filter, enter picks; the current profile is marked.
         t.keys(&["prefectx use", "Enter"]);
         let s = t.wait_for("(current)");

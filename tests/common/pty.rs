@@ -130,3 +130,90 @@ pub fn bin_copy(sb: &Sandbox) -> PathBuf {
     std::fs::copy(super::BIN, &p).unwrap();
     p
 }
+
+/// A command in a private tmux server: a real terminal with a size, which pickers need
+/// (rexpect's pty has none).
+pub struct Tmux {
+    sock: String,
+}
+
+impl Tmux {
+    pub fn start(cmd: Command, name: &str) -> Tmux {
+        let sock = format!("prefectx-test-{}-{name}", std::process::id());
+        let q = |w: &str| format!("'{}'", w.replace('\'', "'\\''"));
+        let mut line = vec!["env".to_string(), "-i".to_string()];
+        for (k, v) in cmd.get_envs() {
+            let v = v
+                .map(|v| v.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            line.push(q(&format!("{}={v}", k.to_string_lossy())));
+        }
+        line.push(q(&cmd.get_program().to_string_lossy()));
+        line.extend(cmd.get_args().map(|a| q(&a.to_string_lossy())));
+        // Keep the pane open after the command ends, so its last words can be read.
+        let script = format!(
+            "cd {}; {}; echo EXIT=$?; sleep 60",
+            q(&cmd
+                .get_current_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|| "/".into())),
+            line.join(" ")
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &sock,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                "120",
+                "-y",
+                "40",
+            ])
+            .arg(script)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "tmux did not start");
+        Tmux { sock }
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        Command::new("tmux")
+            .args(["-L", &self.sock, "send-keys", "-t", "t"])
+            .args(keys)
+            .status()
+            .unwrap();
+    }
+
+    pub fn screen(&self) -> String {
+        let o = Command::new("tmux")
+            .args(["-L", &self.sock, "capture-pane", "-p", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    pub fn wait_for(&self, text: &str) -> String {
+        for _ in 0..300 {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("{text:?} never appeared:\n{}", self.screen());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.sock, "kill-server"])
+            .status();
+    }
+}
