@@ -26,69 +26,19 @@ extern "C" fn on_signal(_: libc::c_int) {
 
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
-/// The line for the current state, or the error text.
-fn state(json: bool) -> std::result::Result<String, String> {
+/// The profile in effect for this watcher (its shell's pin while that profile exists, else the
+/// file's `active`), read once per change: the line to print, and a digest of all its settings,
+/// so a change that the line does not show (a rotated key) still counts.
+fn snapshot(json: bool) -> std::result::Result<(String, String), String> {
+    use sha2::{Digest, Sha256};
     let loc = paths::locate().map_err(|e| e.to_string())?;
     let profiles = Profiles::load(&loc).map_err(|e| e.to_string())?;
-    let pin = std::env::var("__PREFECTX_PIN")
-        .ok()
-        .filter(|s| !s.is_empty());
-    let name = match pin {
-        Some(p) if profiles.contains(&p) => p,
-        _ => profiles.global_active(),
-    };
-    let r = profiles.resolve(&name).map_err(|e| e.to_string())?;
-    let t = Target::of(&r);
-    if json {
-        let handle = match &t {
-            Target::Cloud { handle, .. } => handle.clone(),
-            _ => None,
-        };
-        // Settings are summarised by name and non-secret values only; keys never appear.
-        let settings: serde_json::Map<String, serde_json::Value> = r
-            .settings
-            .iter()
-            .map(|(k, v)| (k.clone(), crate::cmd::profile::mask(k, v, false).into()))
-            .collect();
-        Ok(serde_json::json!({
-            "profile": name,
-            "api_url": r.get("PREFECT_API_URL"),
-            "kind": t.kind(),
-            "workspace": handle,
-            "settings": settings,
-        })
-        .to_string())
-    } else {
-        let mut masked = r.clone();
-        for (k, v) in &mut masked.settings {
-            *v = crate::cmd::profile::mask(k, v, false);
-        }
-        Ok(prompt_text::text(
-            &masked,
-            Some("{profile} {kind} {target}"),
-        ))
-    }
-}
-
-/// What changes that json does not print (secret values) must still count as a change, so the
-/// comparison uses a digest of the full settings.
-fn fingerprint() -> String {
-    use sha2::{Digest, Sha256};
-    let Ok(loc) = paths::locate() else {
-        return String::new();
-    };
-    let Ok(p) = Profiles::load(&loc) else {
-        return String::new();
-    };
-    let pin = std::env::var("__PREFECTX_PIN")
-        .ok()
-        .filter(|s| !s.is_empty());
+    let pin = std::env::var("__PREFECTX_PIN").ok();
     let name = pin
-        .filter(|n| p.contains(n))
-        .unwrap_or_else(|| p.global_active());
-    let Ok(r) = p.resolve(&name) else {
-        return String::new();
-    };
+        .filter(|p| !p.is_empty() && profiles.contains(p))
+        .unwrap_or_else(|| profiles.global_active());
+    let r = profiles.resolve(&name).map_err(|e| e.to_string())?;
+
     let mut h = Sha256::new();
     for (k, v) in &r.settings {
         h.update(k.as_bytes());
@@ -96,7 +46,36 @@ fn fingerprint() -> String {
         h.update(v.as_bytes());
         h.update([0]);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    let digest: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+
+    // Secrets never reach the line.
+    let mut masked = r;
+    for (k, v) in &mut masked.settings {
+        *v = crate::cmd::profile::mask(k, v, false);
+    }
+    let line = if json {
+        let t = Target::of(&masked);
+        let handle = match &t {
+            Target::Cloud { handle, .. } => handle.clone(),
+            _ => None,
+        };
+        let settings: serde_json::Map<String, serde_json::Value> = masked
+            .settings
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone().into()))
+            .collect();
+        serde_json::json!({
+            "profile": name,
+            "api_url": masked.get("PREFECT_API_URL"),
+            "kind": t.kind(),
+            "workspace": handle,
+            "settings": settings,
+        })
+        .to_string()
+    } else {
+        prompt_text::text(&masked, Some("{profile} {kind} {target}"))
+    };
+    Ok((line, digest))
 }
 
 fn nearest_existing(p: &Path) -> PathBuf {
@@ -134,7 +113,7 @@ pub fn run(json: bool) -> Result<i32> {
         .watch(&watched, RecursiveMode::NonRecursive)
         .map_err(|e| Error::new(format!("cannot watch {}: {e}", watched.display())))?;
 
-    let mut last: Option<(std::result::Result<String, String>, String)> = None;
+    let mut last: Option<std::result::Result<(String, String), String>> = None;
     let mut dirty = true;
     while !STOP.load(Ordering::SeqCst) {
         if dirty {
@@ -149,10 +128,10 @@ pub fn run(json: bool) -> Result<i32> {
                     watched = want;
                 }
             }
-            let now = (state(json), fingerprint());
+            let now = snapshot(json);
             if last.as_ref() != Some(&now) {
-                match &now.0 {
-                    Ok(line) => {
+                match &now {
+                    Ok((line, _)) => {
                         if !output::out(&format!("{line}\n")) {
                             return Ok(0);
                         }
