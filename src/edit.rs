@@ -5,6 +5,7 @@
 use toml_edit::{value, DocumentMut, Item, Table, TableLike};
 
 use crate::error::{Error, Result};
+use crate::output::q;
 use crate::profiles;
 use crate::settings;
 
@@ -131,7 +132,7 @@ fn profile_mut<'a>(doc: &'a mut DocumentMut, name: &str) -> Result<&'a mut dyn T
     profiles_table(doc)?
         .get_mut(name)
         .and_then(Item::as_table_like_mut)
-        .ok_or_else(|| Error::new(format!("profile '{}' is not a table", name.escape_debug())))
+        .ok_or_else(|| Error::new(format!("profile {} is not a table", q(name))))
 }
 
 /// Sets KEY (canonical) to a string value in profile NAME, which must exist. Legacy aliases of
@@ -173,7 +174,7 @@ pub fn rename_profile(doc: &mut DocumentMut, old: &str, new: &str) -> Result<()>
     let profiles = profiles_table(doc)?;
     let item = profiles
         .remove(old)
-        .ok_or_else(|| Error::new(format!("profile '{}' not found", old.escape_debug())))?;
+        .ok_or_else(|| Error::new(format!("profile {} not found", q(old))))?;
     profiles.insert(new, item);
     Ok(())
 }

@@ -13,6 +13,12 @@ pub fn out(text: &str) -> bool {
     }
 }
 
+/// `'name'` for messages, control characters escaped so that a profile name, key or value
+/// cannot draw on the terminal. Every message that quotes a name goes through this.
+pub fn q(name: &str) -> String {
+    format!("'{}'", name.escape_debug())
+}
+
 /// Writes one line to stderr, prefixed like every message of ours.
 pub fn warn(msg: &str) {
     let _ = writeln!(io::stderr().lock(), "prefectx: warning: {msg}");

@@ -7,6 +7,7 @@ use std::path::Path;
 use toml_edit::{Document, Item, Value};
 
 use crate::error::{Error, Result};
+use crate::output::q;
 use crate::paths::Location;
 use crate::settings;
 
@@ -314,9 +315,9 @@ impl Profiles {
                     .map_or(1, |s| lines.line(s.start));
                 let Some(settings) = item.as_table_like() else {
                     return Err(Error::new(format!(
-                        "{}:{key_line}: profile '{}': must be a table of settings, found {}",
+                        "{}:{key_line}: profile {}: must be a table of settings, found {}",
                         path.display(),
-                        name.escape_debug(),
+                        q(name),
                         item.type_name()
                     )));
                 };
@@ -400,9 +401,9 @@ impl Profiles {
                     Ok((a.clone(), Selected::Active))
                 } else {
                     crate::output::warn(&format!(
-                        "{}: active profile '{}' is not in the file; using '{DEFAULT_PROFILE}' as Prefect does",
+                        "{}: active profile {} is not in the file; using '{DEFAULT_PROFILE}' as Prefect does",
                         self.loc.path.display(),
-                        a.escape_debug()
+                        q(a)
                     ));
                     Ok((DEFAULT_PROFILE.to_string(), Selected::Default))
                 }
@@ -420,14 +421,10 @@ impl Profiles {
     }
 
     fn unknown(&self, name: &str, from: &str) -> Error {
-        let names: Vec<String> = self
-            .names()
-            .iter()
-            .map(|n| format!("'{}'", n.escape_debug()))
-            .collect();
+        let names: Vec<String> = self.names().iter().map(|n| q(n)).collect();
         Error::new(format!(
-            "profile '{}'{from} not found in {}; available: {}",
-            name.escape_debug(),
+            "profile {}{from} not found in {}; available: {}",
+            q(name),
             self.loc.path.display(),
             names.join(", ")
         ))
@@ -442,14 +439,14 @@ impl Profiles {
             let mut settings: Vec<(String, String)> = Vec::new();
             let mut from_alias: Vec<(String, String)> = Vec::new();
             let mut warnings = Vec::new();
-            let pname = name.escape_debug();
+            let pname = q(name);
             for e in &p.entries {
                 let key = e.key.as_str();
                 let warn = |why: &str| {
                     format!(
-                        "{path}:{}: profile '{pname}', key '{}': {why}; skipped",
+                        "{path}:{}: profile {pname}, key {}: {why}; skipped",
                         e.line,
-                        key.escape_debug()
+                        q(key)
                     )
                 };
                 let value = match &e.value {

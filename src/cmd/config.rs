@@ -23,10 +23,7 @@ pub fn known_setting(name: &str) -> Result<Setting> {
         let hint = settings::suggest(name)
             .map(|s| format!("; did you mean {s}?"))
             .unwrap_or_default();
-        Error::new(format!(
-            "unknown setting name '{}'{hint}",
-            name.escape_debug()
-        ))
+        Error::new(format!("unknown setting name {}{hint}", q(name)))
     })
 }
 
@@ -43,8 +40,8 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
             for arg in &pairs {
                 let Some((name, value)) = arg.split_once('=') else {
                     bail!(
-                        "failed to parse argument '{}'; use the format 'VAR=VAL'",
-                        arg.escape_debug()
+                        "failed to parse argument {}; use the format 'VAR=VAL'",
+                        q(arg)
                     );
                 };
                 let s = known_setting(name)?;

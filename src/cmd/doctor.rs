@@ -8,7 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use crate::cli::DoctorArgs;
 use crate::cloud::{api, http::Client};
 use crate::error::Result;
-use crate::output;
+use crate::output::{self, q};
 use crate::paths;
 use crate::profiles::{is_emittable, Profiles, Selected};
 use crate::settings;
@@ -126,7 +126,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
         }
         (w, _) => w.describe(),
     };
-    r.ok(&format!("profile: '{}' ({why})", name.escape_debug()));
+    r.ok(&format!("profile: {} ({why})", q(&name)));
     let resolved = profiles.resolve(&name)?;
     for w in &resolved.warnings {
         r.warn(w);
@@ -157,12 +157,12 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
         match resolved.get(&k) {
             Some(pv) if pv == v => {}
             Some(_) => r.warn(&format!(
-                "{k} in the environment differs from profile '{}' and overrides it",
-                name.escape_debug()
+                "{k} in the environment differs from profile {} and overrides it",
+                q(&name)
             )),
             None => r.warn(&format!(
-                "{k} is set in the environment and not by profile '{}'",
-                name.escape_debug()
+                "{k} is set in the environment and not by profile {}",
+                q(&name)
             )),
         }
     }

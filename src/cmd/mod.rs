@@ -50,11 +50,7 @@ pub fn load() -> Result<Profiles> {
     Profiles::load(&paths::locate()?)
 }
 
-/// `'name'` for messages, with control characters escaped so a name cannot draw on the
-/// terminal.
-pub fn q(name: &str) -> String {
-    format!("'{}'", name.escape_debug())
-}
+pub use crate::output::q;
 
 /// Asks a yes/no question on the terminal; false when there is none.
 pub fn confirm(question: &str) -> bool {
