@@ -28,7 +28,7 @@ pub fn known_setting(name: &str) -> Result<Setting> {
 }
 
 fn hooked_on(profile: &str) -> bool {
-    std::env::var_os("__PREFECTX_STAMP").is_some()
+    super::hook_env::shell_is_hooked()
         && std::env::var("PREFECT_PROFILE").ok().as_deref() == Some(profile)
 }
 

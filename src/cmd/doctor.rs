@@ -121,7 +121,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
     };
     let why = match (why, &pinned) {
         (Selected::EnvVar, Some(p)) if *p == name => "pinned in this shell by `prefectx use`",
-        (Selected::EnvVar, _) if std::env::var_os("__PREFECTX_STAMP").is_some() => {
+        (Selected::EnvVar, _) if super::hook_env::shell_is_hooked() => {
             "this shell follows the file's `active` (prefectx hook)"
         }
         (w, _) => w.describe(),

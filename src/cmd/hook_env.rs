@@ -21,6 +21,11 @@ use crate::shell::Shell;
 use super::q;
 use super::use_profile::write_active;
 
+/// True in a shell where the hook is installed: its init exported __PREFECTX_STAMP.
+pub fn shell_is_hooked() -> bool {
+    std::env::var_os("__PREFECTX_STAMP").is_some()
+}
+
 enum Action {
     Init(String),
     Refresh,

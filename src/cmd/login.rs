@@ -190,7 +190,7 @@ pub fn run(a: LoginArgs) -> Result<i32> {
     })?;
     warn_if_readable(&loc.path);
     if std::env::var("PREFECT_API_KEY").is_ok_and(|k| k != key)
-        && std::env::var_os("__PREFECTX_STAMP").is_none()
+        && !super::hook_env::shell_is_hooked()
     {
         output::warn("PREFECT_API_KEY in this shell's environment overrides the profile; `unset PREFECT_API_KEY` or use the prefectx hook");
     }

@@ -25,19 +25,20 @@ pub fn write_active(name: &str) -> Result<()> {
     })
 }
 
+/// "add `<hook line>` to your <shell> rc file", for the shell that runs us.
+fn install_hint() -> String {
+    let (shell, line) = match Shell::detect() {
+        Shell::Zsh => ("zsh", "eval \"$(prefectx hook zsh)\""),
+        Shell::Fish => ("fish", "prefectx hook fish | source"),
+        _ => ("bash", "eval \"$(prefectx hook bash)\""),
+    };
+    format!("add `{line}` to your {shell} rc file")
+}
+
 fn hook_hint(name: &str) -> Error {
-    let shell = match Shell::detect() {
-        Shell::Zsh => "zsh",
-        Shell::Fish => "fish",
-        _ => "bash",
-    };
-    let install = if shell == "fish" {
-        "prefectx hook fish | source".to_string()
-    } else {
-        format!("eval \"$(prefectx hook {shell})\"")
-    };
     Error::usage(format!(
-        "`prefectx use` changes this shell only through the shell hook: add `{install}` to your {shell} rc file, or run: eval \"$(prefectx env {})\"",
+        "`prefectx use` changes this shell only through the shell hook: {}, or run: eval \"$(prefectx env {})\"",
+        install_hint(),
         sh::quote(name)
     ))
 }
@@ -80,7 +81,8 @@ pub fn run(a: UseArgs) -> Result<i32> {
 }
 
 pub fn follow() -> Result<i32> {
-    Err(Error::usage(
-        "`prefectx follow` changes this shell only through the shell hook: add `eval \"$(prefectx hook bash)\"` (or zsh; fish: `prefectx hook fish | source`) to your rc file",
-    ))
+    Err(Error::usage(format!(
+        "`prefectx follow` changes this shell only through the shell hook: {}",
+        install_hint()
+    )))
 }
