@@ -145,8 +145,6 @@ fn assignment(line: &str) -> Option<(String, String)> {
 pub fn parse(text: &str) -> Option<Parsed> {
     let mut active = None;
     let mut file: Vec<FileProfile> = Vec::new();
-    // Names seen so far, for duplicate tables (left to toml_edit to report).
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let segments: Vec<&str> = text.split('\n').collect();
     let last = segments.len() - 1;
     for (i, raw) in segments.into_iter().enumerate() {
@@ -176,7 +174,7 @@ pub fn parse(text: &str) -> Option<Parsed> {
             }
             let (name, rest) = key(h)?;
             let rest = rest.strip_prefix(']')?;
-            if !end_ok(rest) || !seen.insert(name.clone()) {
+            if !end_ok(rest) {
                 return None;
             }
             file.push(FileProfile {
@@ -211,6 +209,13 @@ pub fn parse(text: &str) -> Option<Parsed> {
                 });
             }
         }
+    }
+    // A table named twice is toml_edit's to report: checked once here on borrowed names, not
+    // with a clone and a hash per profile while reading.
+    let mut names: Vec<&str> = file.iter().map(|p| p.name.as_str()).collect();
+    names.sort_unstable();
+    if names.windows(2).any(|w| w[0] == w[1]) {
+        return None;
     }
     Some(Parsed { active, file })
 }
