@@ -14,6 +14,7 @@ want strace strace
 want tmux tmux
 want flock util-linux
 want cc gcc
+want nm binutils
 want python3 python3
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 if ((${#missing[@]})); then

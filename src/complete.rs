@@ -73,12 +73,12 @@ pub fn workspaces() -> Vec<CompletionCandidate> {
     handles.into_iter().map(CompletionCandidate::new).collect()
 }
 
-/// One detached `prefectx refresh-cache -p NAME`: no terminal, no waiting. The key is read from
-/// the file by that process, never passed on its command line.
+/// One detached `prefectx-cloud refresh-cache -p NAME`: no terminal, no waiting. The key is read
+/// from the file by that process, never passed on its command line.
 fn spawn_refresh(profile: &str) {
     use std::os::unix::process::CommandExt;
     use std::process::{Command, Stdio};
-    let Ok(exe) = std::env::current_exe() else {
+    let Ok(exe) = crate::cmd::cloud_exec::cloud_binary() else {
         return;
     };
     let mut cmd = Command::new(exe);

@@ -1,5 +1,6 @@
-//! One file per command; `run` dispatches.
+//! One file per command; `run` dispatches in `prefectx`, `run_cloud` in `prefectx-cloud`.
 
+pub mod cloud_exec;
 pub mod completions;
 pub mod config;
 pub mod current;
@@ -22,6 +23,8 @@ use crate::error::Result;
 use crate::paths;
 use crate::profiles::Profiles;
 
+/// `prefectx`: the Cloud commands are handed to `prefectx-cloud`, so nothing here reaches the
+/// HTTP stack and the linker leaves it out of this binary (lib.rs; tests/split.rs checks).
 pub fn run(command: Command) -> Result<i32> {
     match command {
         Command::Env(a) => env::run(a),
@@ -33,15 +36,25 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Prompt(a) => prompt::run(a),
         Command::Profile(c) => profile::run(c),
         Command::Config(c) => config::run(c),
-        Command::Login(a) => login::run(a),
         Command::Logout(p) => logout::run(p),
-        Command::Workspace(c) => workspace::run(c),
         Command::Exec(a) => exec::run(a),
         Command::Watch { json } => watch::run(json),
         Command::Completions { shell } => completions::run(shell),
-        Command::Doctor(a) => doctor::run(a),
         Command::HookEnv { shell, args } => hook_env::run(shell.into(), &args),
+        Command::Login(_) | Command::Workspace(_) | Command::Doctor(_) | Command::RefreshCache(_) => {
+            cloud_exec::run()
+        }
+    }
+}
+
+/// `prefectx-cloud`: the Cloud commands, and the rest as `prefectx` runs them.
+pub fn run_cloud(command: Command) -> Result<i32> {
+    match command {
+        Command::Login(a) => login::run(a),
+        Command::Workspace(c) => workspace::run(c),
+        Command::Doctor(a) => doctor::run(a),
         Command::RefreshCache(p) => workspace::refresh_in_background(p),
+        other => run(other),
     }
 }
 
