@@ -27,7 +27,7 @@ mod shell;
 mod store;
 mod target;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
 /// `prefectx`: hot paths first (fastpath.rs, no clap), then a TAB press, then clap.
 pub fn main_prefectx() -> ! {
@@ -38,7 +38,7 @@ pub fn main_prefectx() -> ! {
         }
     }
     // A TAB press: answered here and exits; otherwise returns at once.
-    clap_complete::CompleteEnv::with_factory(cli::Cli::command).complete();
+    clap_complete::CompleteEnv::with_factory(complete::command_for_tab).complete();
     parse_and_run(cmd::run)
 }
 

@@ -33,7 +33,10 @@ fn the_binary_prompts_run_has_no_http_stack() {
     }
     assert_eq!(http_symbols(BIN), 0, "prefectx links the HTTP stack");
     // Control: the same check finds it where it belongs.
-    assert!(http_symbols(CLOUD_BIN) > 1000, "prefectx-cloud has no HTTP stack?");
+    assert!(
+        http_symbols(CLOUD_BIN) > 1000,
+        "prefectx-cloud has no HTTP stack?"
+    );
 }
 
 fn copy_exe(from: &str, dir: &Path, name: &str) {

@@ -15,7 +15,11 @@ pub const CLOUD_BIN: &str = "prefectx-cloud";
 /// finds its `git-*` helpers.
 pub fn cloud_binary() -> Result<PathBuf> {
     let exe = std::env::current_exe().ok();
-    if let Some(sibling) = exe.as_ref().and_then(|e| e.parent()).map(|d| d.join(CLOUD_BIN)) {
+    if let Some(sibling) = exe
+        .as_ref()
+        .and_then(|e| e.parent())
+        .map(|d| d.join(CLOUD_BIN))
+    {
         if sibling.is_file() {
             return Ok(sibling);
         }

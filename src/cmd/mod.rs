@@ -41,9 +41,10 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Watch { json } => watch::run(json),
         Command::Completions { shell } => completions::run(shell),
         Command::HookEnv { shell, args } => hook_env::run(shell.into(), &args),
-        Command::Login(_) | Command::Workspace(_) | Command::Doctor(_) | Command::RefreshCache(_) => {
-            cloud_exec::run()
-        }
+        Command::Login(_)
+        | Command::Workspace(_)
+        | Command::Doctor(_)
+        | Command::RefreshCache(_) => cloud_exec::run(),
     }
 }
 
