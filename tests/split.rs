@@ -1,6 +1,6 @@
 //! Two binaries (issue 7, src/lib.rs): `prefectx`, which prompts and TAB run, carries no HTTP
 //! stack; `prefectx login|workspace|doctor` exec `prefectx-cloud`, found next to `prefectx` or
-//! on PATH, and say in one line what to install when it is missing.
+//! on PATH, and say in one line what to install when it is missing. Neither loads libgcc_s.
 
 mod common;
 
@@ -37,6 +37,39 @@ fn the_binary_prompts_run_has_no_http_stack() {
         http_symbols(CLOUD_BIN) > 1000,
         "prefectx-cloud has no HTTP stack?"
     );
+}
+
+/// build.rs links libgcc's unwinder statically: loading libgcc_s.so.1 cost ~0.1 ms per run.
+#[test]
+fn the_binaries_do_not_load_libgcc_s() {
+    if !have("readelf") || !have("cc") {
+        return;
+    }
+    let cc = Command::new("cc")
+        .arg("-print-file-name=libgcc_eh.a")
+        .output()
+        .unwrap();
+    let archive = stdout(&cc).trim().to_string();
+    if !Path::new(&archive).is_absolute() {
+        eprintln!("SKIP: this C toolchain has no libgcc_eh.a, so build.rs keeps libgcc_s");
+        return;
+    }
+    for bin in [BIN, CLOUD_BIN] {
+        let out = Command::new("readelf").args(["-d", bin]).output().unwrap();
+        let needed: Vec<&str> = std::str::from_utf8(&out.stdout)
+            .unwrap()
+            .lines()
+            .filter(|l| l.contains("(NEEDED)"))
+            .collect();
+        assert!(
+            needed.iter().any(|l| l.contains("libc.so")),
+            "{bin}: {needed:?}"
+        );
+        assert!(
+            !needed.iter().any(|l| l.contains("libgcc_s")),
+            "{bin}: {needed:?}"
+        );
+    }
 }
 
 fn copy_exe(from: &str, dir: &Path, name: &str) {
