@@ -79,6 +79,8 @@ ratio() { python3 -c "print('%.2fx' % ($1 / $2))"; }
     echo "\`prefect profile ls\` / \`prefectx ls\`: $(ratio "$(median_ms prefect_ls)" "$(median_ms ls)") slower."
   fi
   echo
+  echo "Binaries: \`prefectx\` $(stat -c %s "$bin") bytes, \`prefectx-cloud\` $(stat -c %s "$root/target/release/prefectx-cloud") bytes; \`prefectx\` loads $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | paste -sd, -) only."
+  echo
   echo "| profiles in the file | \`prefectx env\` median | vs 3 profiles | peak RSS |"
   echo "|---:|---:|---:|---:|"
   for n in 3 100 1000 20000; do

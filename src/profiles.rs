@@ -45,7 +45,43 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub struct FileProfile {
     pub name: String,
-    pub entries: Vec<Entry>,
+    entries: std::cell::OnceCell<Vec<Entry>>,
+    /// From the fast reader: the file and the byte range and first line of this table, read
+    /// into `entries` when first asked (fastread.rs, issue 7).
+    lines: Option<(std::sync::Arc<str>, std::ops::Range<usize>, usize)>,
+}
+
+impl FileProfile {
+    pub fn new(name: String, entries: Vec<Entry>) -> FileProfile {
+        FileProfile {
+            name,
+            entries: std::cell::OnceCell::from(entries),
+            lines: None,
+        }
+    }
+
+    pub fn lazy(
+        name: String,
+        text: std::sync::Arc<str>,
+        range: std::ops::Range<usize>,
+        first_line: usize,
+    ) -> FileProfile {
+        FileProfile {
+            name,
+            entries: std::cell::OnceCell::new(),
+            lines: Some((text, range, first_line)),
+        }
+    }
+
+    /// The table's `KEY = value` lines, in file order.
+    pub fn entries(&self) -> &[Entry] {
+        self.entries.get_or_init(|| match &self.lines {
+            Some((text, range, first_line)) => {
+                crate::fastread::entries(&text[range.clone()], *first_line)
+            }
+            None => Vec::new(),
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -337,10 +373,7 @@ impl Profiles {
                         value,
                     });
                 }
-                file.push(FileProfile {
-                    name: name.to_string(),
-                    entries,
-                });
+                file.push(FileProfile::new(name.to_string(), entries));
             }
         }
         Ok(Profiles {
@@ -440,7 +473,7 @@ impl Profiles {
             let mut from_alias: Vec<(String, String)> = Vec::new();
             let mut warnings = Vec::new();
             let pname = q(name);
-            for e in &p.entries {
+            for e in p.entries() {
                 let key = e.key.as_str();
                 let warn = |why: &str| {
                     format!(

@@ -138,7 +138,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
             let holds_secret = profiles
                 .file
                 .iter()
-                .flat_map(|p| p.entries.iter())
+                .flat_map(|p| p.entries().iter())
                 .any(|e| settings::is_secret(&e.key));
             if holds_secret && mode & 0o077 != 0 {
                 r.fail(&format!(
