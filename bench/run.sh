@@ -33,15 +33,40 @@ hf() { # hf NAME RUNS CMD... -> median seconds into $work/NAME.json
   local name=$1 runs=$2; shift 2
   hyperfine -N -i --warmup "$((runs < 20 ? 1 : 20))" --runs "$runs" --export-json "$work/$name.json" "$@" >/dev/null 2>&1
 }
-median_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.3f" % (r["median"]*1000))' "$work/$1.json"; }
+median_ms() {
+  if [ -f "$work/$1.ms" ]; then cat "$work/$1.ms"; return; fi
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.3f" % (r["median"]*1000))' "$work/$1.json"
+}
 rss_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
-hf true 200 /bin/true
-hf env 200 "$bin env p1 --shell bash"
-hf prompt 200 "$bin prompt"
-hf ls 200 "$bin ls"
-COMPLETE=bash _CLAP_COMPLETE_INDEX=2 _CLAP_COMPLETE_COMP_TYPE=9 _CLAP_COMPLETE_SPACE=true _CLAP_IFS=$'\013' \
-  hf complete 200 "$bin -- prefectx env p"
+# The budget rows: 5 rounds, each /bin/true then the commands, so a ratio compares runs a few
+# seconds apart; the table shows the median of the 5 ratios (this machine drifts: /bin/true
+# alone has measured 0.55 and 0.77 ms a minute apart).
+for r in 1 2 3 4 5; do
+  hf "true_$r" 200 /bin/true
+  hf "env_$r" 200 "$bin env p1 --shell bash"
+  hf "prompt_$r" 200 "$bin prompt"
+  hf "ls_$r" 200 "$bin ls"
+  COMPLETE=bash _CLAP_COMPLETE_INDEX=2 _CLAP_COMPLETE_COMP_TYPE=9 _CLAP_COMPLETE_SPACE=true _CLAP_IFS=$'\013' \
+    hf "complete_$r" 200 "$bin -- prefectx env p"
+done
+# rounds NAME ms|ratio [BASE]: the median over the rounds of NAME_r, or of NAME_r / BASE_r
+# (BASE: true); rounds are the NAME_r files there are.
+rounds() {
+  python3 - "$work" "$1" "$2" "${3:-true}" <<'PY'
+import json, os, statistics, sys
+work, name, what, base = sys.argv[1:]
+med = lambda n: json.load(open(f"{work}/{n}.json"))["results"][0]["median"]
+rs = [r for r in range(1, 10) if os.path.exists(f"{work}/{name}_{r}.json")]
+if what == "ms":
+    print("%.3f" % (statistics.median(med(f"{name}_{r}") for r in rs) * 1000))
+else:
+    print("%.2fx" % statistics.median(med(f"{name}_{r}") / med(f"{base}_{r}") for r in rs))
+PY
+}
+for n in true env prompt ls complete; do
+  rounds $n ms > "$work/$n.ms"
+done
 direnv_row=""
 if command -v direnv >/dev/null; then
   (cd "$work/empty" && hf direnv 200 "direnv export bash")
@@ -54,8 +79,14 @@ if [ -x "$venv/bin/prefect" ]; then
   hf prefect_use 5 "$venv/bin/prefect profile use p1"
   prefect_rows=yes
 fi
+# Scale: 3 rounds too, each ratio against the 3-profile file measured in the same round.
+for r in 1 2 3; do
+  for n in 3 100 1000 20000; do
+    PREFECT_PROFILES_PATH=$work/p$n.toml hf "scale${n}_$r" "$((n == 20000 ? 20 : 100))" "$bin env p1 --shell bash"
+  done
+done
 for n in 3 100 1000 20000; do
-  PREFECT_PROFILES_PATH=$work/p$n.toml hf "scale$n" "$((n == 20000 ? 20 : 100))" "$bin env p1 --shell bash"
+  rounds "scale$n" ms > "$work/scale$n.ms"
 done
 
 t=$(median_ms true)
@@ -66,10 +97,10 @@ ratio() { python3 -c "print('%.2fx' % ($1 / $2))"; }
   echo "| command | median | vs /bin/true | peak RSS |"
   echo "|---|---:|---:|---:|"
   echo "| \`/bin/true\` | ${t} ms | 1.00x | $(rss_kb /bin/true) KiB |"
-  echo "| \`prefectx env p1 --shell bash\` | $(median_ms env) ms | $(ratio "$(median_ms env)" "$t") | $(rss_kb "$bin" env p1 --shell bash) KiB |"
-  echo "| \`prefectx prompt\` | $(median_ms prompt) ms | $(ratio "$(median_ms prompt)" "$t") | $(rss_kb "$bin" prompt) KiB |"
-  echo "| completion request (\`prefectx env p<TAB>\`) | $(median_ms complete) ms | $(ratio "$(median_ms complete)" "$t") | $(COMPLETE=bash _CLAP_COMPLETE_INDEX=2 rss_kb "$bin" -- prefectx env p) KiB |"
-  echo "| \`prefectx ls\` | $(median_ms ls) ms | $(ratio "$(median_ms ls)" "$t") | $(rss_kb "$bin" ls) KiB |"
+  echo "| \`prefectx env p1 --shell bash\` | $(median_ms env) ms | $(rounds env ratio) | $(rss_kb "$bin" env p1 --shell bash) KiB |"
+  echo "| \`prefectx prompt\` | $(median_ms prompt) ms | $(rounds prompt ratio) | $(rss_kb "$bin" prompt) KiB |"
+  echo "| completion request (\`prefectx env p<TAB>\`) | $(median_ms complete) ms | $(rounds complete ratio) | $(COMPLETE=bash _CLAP_COMPLETE_INDEX=2 rss_kb "$bin" -- prefectx env p) KiB |"
+  echo "| \`prefectx ls\` | $(median_ms ls) ms | $(rounds ls ratio) | $(rss_kb "$bin" ls) KiB |"
   [ -z "$direnv_row" ] || echo "| \`direnv export bash\` (no .envrc) | $(median_ms direnv) ms | $(ratio "$(median_ms direnv)" "$t") | |"
   if [ -n "$prefect_rows" ]; then
     echo "| \`prefect profile ls\` | $(median_ms prefect_ls) ms | $(ratio "$(median_ms prefect_ls)" "$t") | |"
@@ -84,7 +115,7 @@ ratio() { python3 -c "print('%.2fx' % ($1 / $2))"; }
   echo "| profiles in the file | \`prefectx env\` median | vs 3 profiles | peak RSS |"
   echo "|---:|---:|---:|---:|"
   for n in 3 100 1000 20000; do
-    echo "| $n | $(median_ms scale$n) ms | $(ratio "$(median_ms scale$n)" "$(median_ms scale3)") | $(PREFECT_PROFILES_PATH=$work/p$n.toml rss_kb "$bin" env p1 --shell bash) KiB |"
+    echo "| $n | $(median_ms "scale$n") ms | $(rounds "scale$n" ratio scale3) | $(PREFECT_PROFILES_PATH=$work/p$n.toml rss_kb "$bin" env p1 --shell bash) KiB |"
   done
 } > "$out"
 
