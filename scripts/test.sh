@@ -15,6 +15,7 @@ want tmux tmux
 want flock util-linux
 want cc gcc
 want nm binutils
+want openssl openssl
 want python3 python3
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 if ((${#missing[@]})); then

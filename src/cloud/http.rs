@@ -55,6 +55,15 @@ impl Client {
                         path.to_string_lossy()
                     ))
                 })?;
+                // A file without certificates would leave no CA at all: with SSL_CERT_FILE set,
+                // the system store is not read either (OpenSSL's rule, which httpx, and so
+                // Prefect, follow too), and the TLS set-up fails with a bare "builder error".
+                if certs.is_empty() {
+                    return Err(Error::new(format!(
+                        "{var}={}: no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)",
+                        path.to_string_lossy()
+                    )));
+                }
                 b = b.tls_certs_merge(certs);
             }
         }
@@ -64,9 +73,12 @@ impl Client {
             );
             b = b.tls_danger_accept_invalid_certs(true);
         }
-        let http = b
-            .build()
-            .map_err(|e| Error::new(format!("cannot set up HTTPS: {e}")))?;
+        let http = b.build().map_err(|e| {
+            Error::new(format!(
+                "cannot set up HTTPS: {}",
+                chain_text(&e).trim_end()
+            ))
+        })?;
         let total = std::env::var("PREFECTX_TOTAL_TIMEOUT")
             .ok()
             .and_then(|s| s.parse::<f64>().ok())
@@ -194,6 +206,13 @@ fn transport_error(url: &str, e: &reqwest::Error) -> Error {
         "the host name does not resolve (DNS)".to_string()
     } else if is_reset(e) {
         "the connection was reset".to_string()
+    } else if let Some(i) = text.find("invalid peer certificate: ") {
+        // rustls names what is wrong (UnknownIssuer, Expired, NotValidForName, ...).
+        let what = text[i + "invalid peer certificate: ".len()..].trim();
+        format!(
+            "its TLS certificate is not trusted ({what}); if your own CA signed it, point \
+             SSL_CERT_FILE or PREFECT_API_SSL_CERT_FILE at that CA's PEM file"
+        )
     } else {
         // reqwest's text names the URL, never headers, so no key can show here.
         text.trim().to_string()

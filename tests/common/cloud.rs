@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -48,12 +48,28 @@ impl Drop for Server {
 impl Server {
     /// Starts the server; `base` is `http://127.0.0.1:PORT/api`, the PREFECT_CLOUD_API_URL.
     pub fn start(handler: impl Fn(&Req, usize) -> Reply + Send + Sync + 'static) -> Server {
+        Server::start_with(None, handler)
+    }
+
+    /// The same over TLS with `tls` (a certificate for 127.0.0.1): `base` is `https://...`.
+    pub fn start_tls(
+        tls: Arc<rustls::ServerConfig>,
+        handler: impl Fn(&Req, usize) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        Server::start_with(Some(tls), handler)
+    }
+
+    fn start_with(
+        tls: Option<Arc<rustls::ServerConfig>>,
+        handler: impl Fn(&Req, usize) -> Reply + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         listener.set_nonblocking(true).unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let handler: Arc<Handler> = Arc::new(handler);
+        let scheme = if tls.is_some() { "https" } else { "http" };
         {
             let requests = requests.clone();
             let stop = stop.clone();
@@ -64,7 +80,19 @@ impl Server {
                             let requests = requests.clone();
                             let handler = handler.clone();
                             let stop = stop.clone();
-                            std::thread::spawn(move || serve(s, &requests, &*handler, &stop));
+                            let tls = tls.clone();
+                            std::thread::spawn(move || {
+                                let _ = s.set_nonblocking(false);
+                                let _ = s.set_read_timeout(Some(Duration::from_secs(30)));
+                                match tls {
+                                    None => serve(s, &requests, &*handler, &stop),
+                                    Some(cfg) => {
+                                        let conn = rustls::ServerConnection::new(cfg).unwrap();
+                                        let tls = rustls::StreamOwned::new(conn, s);
+                                        serve(tls, &requests, &*handler, &stop)
+                                    }
+                                }
+                            });
                         }
                         Err(_) => std::thread::sleep(Duration::from_millis(5)),
                     }
@@ -72,7 +100,7 @@ impl Server {
             });
         }
         Server {
-            base: format!("http://127.0.0.1:{port}/api"),
+            base: format!("{scheme}://127.0.0.1:{port}/api"),
             requests,
             stop,
         }
@@ -87,11 +115,8 @@ impl Server {
     }
 }
 
-fn serve(s: TcpStream, log: &Mutex<Vec<Req>>, handler: &Handler, stop: &AtomicBool) {
-    let _ = s.set_nonblocking(false);
-    let _ = s.set_read_timeout(Some(Duration::from_secs(30)));
-    let mut r = BufReader::new(s.try_clone().unwrap());
-    let mut s = s;
+fn serve(s: impl Read + Write, log: &Mutex<Vec<Req>>, handler: &Handler, stop: &AtomicBool) {
+    let mut r = BufReader::new(s);
     let mut line = String::new();
     if r.read_line(&mut line).unwrap_or(0) == 0 {
         return;
@@ -141,6 +166,7 @@ fn serve(s: TcpStream, log: &Mutex<Vec<Req>>, handler: &Handler, stop: &AtomicBo
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str("\r\n");
+    let s = r.get_mut();
     let _ = s.write_all(head.as_bytes());
     let _ = s.write_all(body.as_bytes());
     let _ = s.flush();
