@@ -56,8 +56,8 @@ impl Client {
                     ))
                 })?;
                 // A file without certificates would leave no CA at all: with SSL_CERT_FILE set,
-                // the system store is not read either (OpenSSL's rule, which httpx, and so
-                // Prefect, follow too), and the TLS set-up fails with a bare "builder error".
+                // the system store is not read either (rustls-native-certs follows OpenSSL's
+                // rule), and the TLS set-up failed with a bare "builder error" (tests/tls.rs).
                 if certs.is_empty() {
                     return Err(Error::new(format!(
                         "{var}={}: no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)",
