@@ -42,9 +42,19 @@ pub fn all() -> impl Iterator<Item = Setting> {
 
 /// Looks a name up exactly (Prefect's check is case-sensitive, prefect.md 4.1). One substring
 /// search for the line, not a parse of the whole table: `env` looks up every key of the
-/// profile, and the scan was 41% of its instructions (callgrind, issue 7).
+/// profile, and the scan was 41% of its instructions (callgrind, issue 7). The pattern
+/// `\nNAME\t` is put together on the stack, not with `format!`: no allocation per key.
 pub fn lookup(name: &str) -> Option<Setting> {
-    let start = TSV.find(&format!("\n{name}\t"))? + 1;
+    // Room for any setting name (the longest is 77 bytes; the test below looks up every one).
+    let mut pattern = [0u8; 128];
+    let n = name.len();
+    if n == 0 || n + 2 > pattern.len() {
+        return None;
+    }
+    pattern[0] = b'\n';
+    pattern[1..=n].copy_from_slice(name.as_bytes());
+    pattern[n + 1] = b'\t';
+    let start = memchr::memmem::find(TSV.as_bytes(), &pattern[..n + 2])? + 1;
     let end = TSV[start..].find('\n').map_or(TSV.len(), |e| start + e);
     // A name holding a tab could match a longer line: the parsed name must be the name.
     parse_line(&TSV[start..end]).filter(|s| s.name == name)
