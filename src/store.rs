@@ -165,3 +165,22 @@ pub fn modify<T>(
     }
     Ok(result)
 }
+
+/// The file's permission bits, when it can be read.
+pub fn mode_of(path: &Path) -> Option<u32> {
+    fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o777)
+}
+
+/// The line for a file holding a key that others may read (`login` warns, `doctor` fails).
+/// Writes keep the mode as it is, as Prefect does; this says how to close it.
+pub fn key_exposed(path: &Path, mode: u32) -> Option<String> {
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "{} holds an API key and is readable by others (mode {mode:03o}); run: chmod 600 {}",
+            path.display(),
+            path.display()
+        )
+    })
+}

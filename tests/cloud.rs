@@ -749,3 +749,36 @@ fn proxies_come_from_the_standard_variables() {
         "the request went through the proxy"
     );
 }
+
+#[test]
+fn login_into_a_file_others_can_read_keeps_its_mode_and_says_how_to_close_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = cloud::standard();
+    let sb = sandbox(&server);
+    std::fs::set_permissions(sb.profiles_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = sb.run(&["login", "--key", GOOD_KEY, "--workspace", "acme/prod"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = sb.profiles_path().display().to_string();
+    assert!(
+        stderr(&out).contains(&format!(
+            "prefectx: warning: {path} holds an API key and is readable by others (mode 644); run: chmod 600 {path}"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains(GOOD_KEY));
+    assert_eq!(
+        mode(&sb.profiles_path()),
+        0o644,
+        "mode kept, as Prefect does"
+    );
+    // A private file: no word about it.
+    std::fs::set_permissions(sb.profiles_path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = sb.run(&["login", "--key", GOOD_KEY, "--workspace", "acme/dev"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("readable by others"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -3,8 +3,6 @@
 //! the environment or the current folder changes what Prefect will use, and (unless
 //! --offline) whether the profile's API answers.
 
-use std::os::unix::fs::PermissionsExt;
-
 use crate::cli::DoctorArgs;
 use crate::cloud::{api, http::Client};
 use crate::error::Result;
@@ -12,6 +10,7 @@ use crate::output::{self, q};
 use crate::paths;
 use crate::profiles::{is_emittable, Profiles, Selected};
 use crate::settings;
+use crate::store;
 use crate::target::{self, Target};
 
 #[derive(Default)]
@@ -133,19 +132,15 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
     }
 
     if profiles.exists {
-        if let Ok(m) = std::fs::metadata(&loc.path) {
-            let mode = m.permissions().mode() & 0o777;
+        if let Some(mode) = store::mode_of(&loc.path) {
             let holds_secret = profiles
                 .file
                 .iter()
                 .flat_map(|p| p.entries().iter())
                 .any(|e| settings::is_secret(&e.key));
-            if holds_secret && mode & 0o077 != 0 {
-                r.fail(&format!(
-                    "{path} holds an API key and is readable by others (mode {mode:03o}); run: chmod 600 {path}"
-                ));
-            } else {
-                r.ok(&format!("permissions: {mode:03o}"));
+            match store::key_exposed(&loc.path, mode).filter(|_| holds_secret) {
+                Some(line) => r.fail(&line),
+                None => r.ok(&format!("permissions: {mode:03o}")),
             }
         }
     }

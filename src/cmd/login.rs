@@ -137,22 +137,6 @@ pub fn choose(
     }
 }
 
-/// Prefect keeps an existing file's mode, and so do we; but a key in a file others can read
-/// deserves a word.
-fn warn_if_readable(path: &std::path::Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if let Ok(m) = std::fs::metadata(path) {
-        let mode = m.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            output::warn(&format!(
-                "{} holds an API key and is readable by others (mode {mode:03o}); run: chmod 600 {}",
-                path.display(),
-                path.display()
-            ));
-        }
-    }
-}
-
 pub fn run(a: LoginArgs) -> Result<i32> {
     let loc = paths::locate()?;
     let profiles = crate::profiles::Profiles::load(&loc)?;
@@ -188,7 +172,9 @@ pub fn run(a: LoginArgs) -> Result<i32> {
         edit::set_value(doc, &name, "PREFECT_API_KEY", &key)?;
         edit::set_value(doc, &name, "PREFECT_API_URL", &url)
     })?;
-    warn_if_readable(&loc.path);
+    if let Some(line) = store::mode_of(&loc.path).and_then(|m| store::key_exposed(&loc.path, m)) {
+        output::warn(&line);
+    }
     if std::env::var("PREFECT_API_KEY").is_ok_and(|k| k != key)
         && !super::hook_env::shell_is_hooked()
     {
