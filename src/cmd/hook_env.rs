@@ -117,60 +117,49 @@ fn remove_dead_stamps(dir: &Path) {
 
 pub fn run(shell: Shell, args: &[String]) -> Result<i32> {
     let action = parse(args)?;
-    let background = matches!(action, Action::Init(_) | Action::Refresh);
-    match run_action(shell, action) {
-        Ok(code) => Ok(code),
-        // What runs at a prompt never fails: a non-zero status would end a `set -e` shell.
-        Err(e) if background => {
+    let mut out = String::new();
+    match run_action(shell, &action, &mut out) {
+        Ok(()) => {
+            output::out(&out);
+            Ok(0)
+        }
+        // What runs at a prompt never fails: a non-zero status would end a `set -e` shell. The
+        // bookkeeping written so far still goes out, so the warning is not repeated at every
+        // prompt. `use`/`follow` typed by the user fail and change nothing.
+        Err(e) if matches!(action, Action::Init(_) | Action::Refresh) => {
             output::note(&format!("prefectx: {e}"));
+            output::out(&out);
             Ok(0)
         }
         Err(e) => Err(e),
     }
 }
 
-fn run_action(shell: Shell, action: Action) -> Result<i32> {
-    let mut out = String::new();
-
-    let stamp_path = match &action {
+/// Writes into `out` the bookkeeping (stamp, which file) and then what applies the profile.
+/// Nothing is written before the lookups that can fail have succeeded.
+fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
+    let stamp_path = match action {
         Action::Init(pid) => {
             let dir = paths::stamp_dir()?;
             let _ = paths::create_private_dir(&dir);
             remove_dead_stamps(&dir);
-            let p = dir.join(pid);
-            shell.export(&mut out, "__PREFECTX_STAMP", &p.to_string_lossy());
-            Some(p)
+            Some(dir.join(pid))
         }
         _ => env("__PREFECTX_STAMP").map(Into::into),
     };
-
-    // Bookkeeping first, before anything can fail: which file, and the stamp.
     let loc = paths::locate()?;
-    shell.set_local(&mut out, "__prefectx_file", &loc.path.to_string_lossy());
-    shell.set_local(&mut out, "__prefectx_key", &paths::location_key());
+
+    // Bookkeeping first, before anything else can fail: the stamp, and which file.
+    if let (Action::Init(_), Some(p)) = (action, &stamp_path) {
+        shell.export(out, "__PREFECTX_STAMP", &p.to_string_lossy());
+    }
+    shell.set_local(out, "__prefectx_file", &loc.path.to_string_lossy());
+    shell.set_local(out, "__prefectx_key", &paths::location_key());
     if let Some(s) = &stamp_path {
         stamp(&loc.path, s);
     }
 
-    let result = apply(shell, &action, &loc, &mut out);
-    match result {
-        Ok(()) => {
-            output::out(&out);
-            Ok(0)
-        }
-        Err(e) => {
-            // `use`/`follow` typed by the user: fail, change nothing. A refresh: keep the
-            // bookkeeping (so the warning is not repeated at every prompt), change nothing else.
-            match action {
-                Action::Init(_) | Action::Refresh => {
-                    output::note(&format!("prefectx: {e}"));
-                    output::out(&out);
-                    Ok(0)
-                }
-                _ => Err(e),
-            }
-        }
-    }
+    apply(shell, action, &loc, out)
 }
 
 fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String) -> Result<()> {
