@@ -223,48 +223,35 @@ fn every_fault_gives_one_clear_line_and_changes_nothing() {
         err_line(&o).contains("HTTP 403")
             && stderr(&o).contains("not in the expected format (pnu_... or pnb_...)")
     );
-    let (o, _, _) = fault(
-        |_, _| Reply::Json(404, r#"{"detail":"Not Found"}"#.into()),
-        GOOD_KEY,
-        &[],
-    );
-    assert!(
-        err_line(&o).contains("HTTP 404 Not Found for /api/me/workspaces"),
-        "{}",
-        stderr(&o)
-    );
-    let (o, _, n) = fault(
-        |_, _| Reply::Json(500, r#"{"detail":"boom"}"#.into()),
-        GOOD_KEY,
-        &[],
-    );
-    assert!(
-        err_line(&o).contains("HTTP 500 Internal Server Error for /api/me/workspaces at 127.0.0.1")
-            && stderr(&o).contains(": boom"),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(n, 1, "500 is not retried");
-    let (o, _, _) = fault(
-        |_, _| Reply::Json(200, "<html>oops</html>".into()),
-        GOOD_KEY,
-        &[],
-    );
-    assert!(
-        err_line(&o).contains("not the expected JSON"),
-        "{}",
-        stderr(&o)
-    );
-    let (o, _, _) = fault(
-        |_, _| Reply::Json(200, r#"[{"account_id":"x"}]"#.into()),
-        GOOD_KEY,
-        &[],
-    );
-    assert!(
-        err_line(&o).contains("not the expected JSON"),
-        "{}",
-        stderr(&o)
-    );
+    // Answers that are not retried: one request, one line naming what came back.
+    for (code, body, line_has, also_has) in [
+        (
+            404,
+            r#"{"detail":"Not Found"}"#,
+            "HTTP 404 Not Found for /api/me/workspaces",
+            "",
+        ),
+        (
+            500,
+            r#"{"detail":"boom"}"#,
+            "HTTP 500 Internal Server Error for /api/me/workspaces at 127.0.0.1",
+            ": boom",
+        ),
+        (200, "<html>oops</html>", "not the expected JSON", ""),
+        (200, r#"[{"account_id":"x"}]"#, "not the expected JSON", ""),
+    ] {
+        let (o, _, n) = fault(
+            move |_, _| Reply::Json(code, body.to_string()),
+            GOOD_KEY,
+            &[],
+        );
+        assert!(
+            err_line(&o).contains(line_has) && stderr(&o).contains(also_has),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(n, 1, "HTTP {code} is not retried");
+    }
     // 429, 502, 503 and 408 are retried after Retry-After, and then succeed.
     for code in [429u16, 503, 502, 408] {
         let server = Server::start(move |_, n| {

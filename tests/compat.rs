@@ -59,6 +59,14 @@ fn prefect_json(sb: &Sandbox, venv: &std::path::Path, args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("prefect {args:?}: {e}: {}", stdout(&out)))
 }
 
+/// One setting's entry (`name`, `value`, `source`) in `prefect config view -o json`.
+fn view_setting<'a>(view: &'a Value, name: &str) -> &'a Value {
+    view["settings"]
+        .as_array()
+        .and_then(|a| a.iter().find(|s| s["name"] == name))
+        .unwrap_or_else(|| panic!("{name} missing: {view}"))
+}
+
 fn ours_json(sb: &Sandbox, args: &[&str]) -> Value {
     let out = sb.run(args);
     assert!(out.status.success(), "prefectx {args:?}: {}", stderr(&out));
@@ -197,12 +205,7 @@ fn prefectx_config_set_with_alias_and_boolean_is_what_prefect_sees() {
     );
     let view = prefect_json(&sb, &v, &["config", "view", "-o", "json", "--show-secrets"]);
     assert_eq!(view["profile"], "dev");
-    let key = view["settings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "PREFECT_API_KEY")
-        .unwrap();
+    let key = view_setting(&view, "PREFECT_API_KEY");
     assert_eq!(key["value"], "pnu_sekrit");
     assert_eq!(key["source"], "profile");
     // unset
@@ -271,17 +274,13 @@ fn applied_profile_is_what_prefect_uses_from_the_environment() {
     let prefect_bin = v.join("bin/prefect").display().to_string();
     let check = |view: &Value, how: &str| {
         assert_eq!(view["profile"], "p", "{how}");
-        let settings = view["settings"].as_array().unwrap();
         for (k, want) in [
             ("PREFECT_API_URL", "http://p:4200/api"),
             ("PREFECT_API_KEY", "pnu_p"),
             ("PREFECT_LOGGING_LEVEL", "DEBUG"),
             ("PREFECT_CLIENT_MAX_RETRIES", "7"),
         ] {
-            let s = settings
-                .iter()
-                .find(|s| s["name"] == k)
-                .unwrap_or_else(|| panic!("{how}: {k} missing: {view}"));
+            let s = view_setting(view, k);
             assert_eq!(s["value"], want, "{how}: {k}");
             assert_eq!(s["source"], "env", "{how}: {k}");
         }
@@ -470,12 +469,7 @@ fn cloud_commands_interoperate_in_both_directions() {
     // prefectx switches and logs out; prefect sees it.
     assert!(sb.run(&["workspace", "set", "acme/dev"]).status.success());
     let view = prefect_json(&sb, &v, &["config", "view", "-o", "json", "--show-secrets"]);
-    let url = view["settings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "PREFECT_API_URL")
-        .unwrap();
+    let url = view_setting(&view, "PREFECT_API_URL");
     assert_eq!(
         url["value"],
         format!(
@@ -525,12 +519,7 @@ fn cloud_commands_interoperate_in_both_directions() {
         ],
     );
     assert_eq!(view["profile"], "prod");
-    let key = view["settings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "PREFECT_API_KEY")
-        .unwrap();
+    let key = view_setting(&view, "PREFECT_API_KEY");
     assert_eq!(key["value"], GOOD_KEY);
 }
 
