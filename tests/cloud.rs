@@ -45,7 +45,7 @@ fn assert_no_key(sb: &Sandbox, outputs: &[&std::process::Output], key: &str) {
 fn login_with_a_key_takes_one_request_and_writes_two_settings() {
     let server = cloud::standard();
     let sb = sandbox(&server);
-    let out = sb.run(&["login", "--key", GOOD_KEY, "--workspace", "acme/prod"]);
+    let out = sb.run(&cloud::login_args(&[]));
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
@@ -262,7 +262,7 @@ fn every_fault_gives_one_clear_line_and_changes_nothing() {
             }
         });
         let sb = sandbox(&server);
-        let o = sb.run(&["login", "--key", GOOD_KEY, "--workspace", "acme/prod"]);
+        let o = sb.run(&cloud::login_args(&[]));
         assert!(o.status.success(), "{code}: {}", stderr(&o));
         assert_eq!(server.count(), 2, "{code}");
     }
@@ -300,7 +300,7 @@ fn a_reset_connection_is_retried() {
         }
     });
     let sb = sandbox(&server);
-    let o = sb.run(&["login", "--key", GOOD_KEY, "--workspace", "acme/prod"]);
+    let o = sb.run(&cloud::login_args(&[]));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(server.count(), 2);
 }
@@ -330,7 +330,7 @@ fn refused_and_unresolvable_hosts() {
         .port();
     let out = sb
         .cmd()
-        .args(["login", "--key", GOOD_KEY, "--workspace", "acme/prod"])
+        .args(cloud::login_args(&[]))
         .env(
             "PREFECT_CLOUD_API_URL",
             format!("http://127.0.0.1:{port}/api"),
@@ -343,7 +343,7 @@ fn refused_and_unresolvable_hosts() {
     );
     let out = sb
         .cmd()
-        .args(["login", "--key", GOOD_KEY, "--workspace", "acme/prod"])
+        .args(cloud::login_args(&[]))
         .env("PREFECT_CLOUD_API_URL", "http://no-such-host.invalid/api")
         .output()
         .unwrap();
@@ -359,10 +359,7 @@ fn refused_and_unresolvable_hosts() {
 fn workspace_ls_and_set() {
     let server = cloud::standard();
     let sb = sandbox(&server);
-    assert!(sb
-        .run(&["login", "--key", GOOD_KEY, "--workspace", "acme/prod"])
-        .status
-        .success());
+    assert!(sb.run(&cloud::login_args(&[])).status.success());
     let n = server.count();
     let out = sb.run(&["workspace", "ls"]);
     assert_eq!(
@@ -511,10 +508,7 @@ fn browser_login_times_out() {
 fn a_day_old_cache_answers_completion_at_once_and_refreshes_in_the_background() {
     let server = cloud::standard();
     let sb = sandbox(&server);
-    assert!(sb
-        .run(&["login", "--key", GOOD_KEY, "--workspace", "acme/prod"])
-        .status
-        .success());
+    assert!(sb.run(&cloud::login_args(&[])).status.success());
     assert_eq!(server.count(), 1);
     // Age the cache by two days.
     let dir = sb.cache_dir().join("prefectx");
@@ -563,10 +557,7 @@ fn doctor_checks_offline_and_live() {
     let sb = sandbox(&server);
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(sb.profiles_path(), std::fs::Permissions::from_mode(0o600)).unwrap();
-    assert!(sb
-        .run(&["login", "--key", GOOD_KEY, "--workspace", "acme/prod"])
-        .status
-        .success());
+    assert!(sb.run(&cloud::login_args(&[])).status.success());
     let out = sb.run(&["doctor"]);
     let text = stdout(&out);
     assert!(out.status.success(), "{text}");
@@ -724,7 +715,7 @@ fn proxies_come_from_the_standard_variables() {
     let proxy = server.base.trim_end_matches("/api").to_string();
     let out = sb
         .cmd()
-        .args(["login", "--key", GOOD_KEY, "--workspace", "acme/prod"])
+        .args(cloud::login_args(&[]))
         .env("PREFECT_CLOUD_API_URL", "http://cloud.invalid/api")
         .env("HTTP_PROXY", &proxy)
         .output()
@@ -743,7 +734,7 @@ fn login_into_a_file_others_can_read_keeps_its_mode_and_says_how_to_close_it() {
     let server = cloud::standard();
     let sb = sandbox(&server);
     std::fs::set_permissions(sb.profiles_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = sb.run(&["login", "--key", GOOD_KEY, "--workspace", "acme/prod"]);
+    let out = sb.run(&cloud::login_args(&[]));
     assert!(out.status.success(), "{}", stderr(&out));
     let path = sb.profiles_path().display().to_string();
     assert!(

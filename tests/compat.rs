@@ -493,18 +493,7 @@ fn cloud_commands_interoperate_in_both_directions() {
         stdout(&out)
     );
     // prefectx logs in to a new profile; prefect uses it.
-    assert!(sb
-        .run(&[
-            "login",
-            "--key",
-            GOOD_KEY,
-            "--workspace",
-            "acme/prod",
-            "-p",
-            "prod"
-        ])
-        .status
-        .success());
+    assert!(sb.run(&cloud::login_args(&["-p", "prod"])).status.success());
     let view = prefect_json(
         &sb,
         &v,

@@ -123,15 +123,7 @@ fn tab_completes_setting_names_and_cached_workspace_handles() {
         sb.set_env("PREFECTX_KEEP", "PREFECT_CLOUD_API_URL");
         let out = sb
             .cmd()
-            .args([
-                "login",
-                "--key",
-                cloud::GOOD_KEY,
-                "--workspace",
-                "acme/prod",
-                "-p",
-                "prod-eu",
-            ])
+            .args(cloud::login_args(&["-p", "prod-eu"]))
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));

@@ -332,18 +332,7 @@ fn the_key_shows_only_in_env_and_exec_output() {
     let sb = Sandbox::new();
     sb.set_env("PREFECT_CLOUD_API_URL", &server.base);
     // No file yet: login creates it, holding a key, so it must be 0600.
-    assert!(sb
-        .run(&[
-            "login",
-            "--key",
-            GOOD_KEY,
-            "--workspace",
-            "acme/prod",
-            "-p",
-            "c"
-        ])
-        .status
-        .success());
+    assert!(sb.run(&cloud::login_args(&["-p", "c"])).status.success());
     assert_eq!(
         mode(&sb.profiles_path()),
         0o600,

@@ -117,9 +117,7 @@ fn login(sb: &Sandbox, extra: &[(&str, &str)]) -> std::process::Output {
     for (k, v) in extra {
         c.env(k, v);
     }
-    c.args(["login", "--key", GOOD_KEY, "--workspace", "acme/prod"])
-        .output()
-        .unwrap()
+    c.args(cloud::login_args(&[])).output().unwrap()
 }
 
 fn setup() -> Option<(Sandbox, Server, PathBuf)> {

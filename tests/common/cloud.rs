@@ -203,6 +203,13 @@ pub fn three_workspaces() -> String {
 
 pub const GOOD_KEY: &str = "pnu_good0123456789";
 
+/// `login --key GOOD_KEY --workspace acme/prod`, then `extra` (the happy path most tests need).
+pub fn login_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["login", "--key", GOOD_KEY, "--workspace", "acme/prod"];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// The usual Cloud: GOOD_KEY sees three workspaces; anything else is a 401.
 pub fn standard() -> Server {
     Server::start(|req, _| {
