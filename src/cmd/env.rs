@@ -22,8 +22,8 @@ pub fn run(a: EnvArgs) -> Result<i32> {
         a.shell.unwrap_or_else(Shell::detect).render(&plan)
     };
     output::out(&text);
-    // The process ends now: freeing thousands of small strings one by one is wasted work on
-    // a hot path (a 1,000-profile file, issue 7).
+    // The process ends now: freeing a name per profile one by one is wasted work on a hot
+    // path (a 1,000-profile file, issue 7).
     std::mem::forget(profiles);
     Ok(0)
 }
