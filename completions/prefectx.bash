@@ -1,34 +1,35 @@
-
-_clap_complete_prefectx() {
-    local IFS=$'\013'
-    local _CLAP_COMPLETE_INDEX=${COMP_CWORD}
-    local _CLAP_COMPLETE_COMP_TYPE=${COMP_TYPE}
-    if compopt +o nospace 2> /dev/null; then
-        local _CLAP_COMPLETE_SPACE=false
-    else
-        local _CLAP_COMPLETE_SPACE=true
-    fi
-    local words=("${COMP_WORDS[@]}")
-    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-        words[COMP_CWORD]="$2"
-    fi
-    COMPREPLY=( $( \
-        _CLAP_IFS="$IFS" \
-        _CLAP_COMPLETE_INDEX="$_CLAP_COMPLETE_INDEX" \
-        _CLAP_COMPLETE_COMP_TYPE="$_CLAP_COMPLETE_COMP_TYPE" \
-        _CLAP_COMPLETE_SPACE="$_CLAP_COMPLETE_SPACE" \
-        COMPLETE="bash" \
-        "prefectx" -- "${words[@]}" \
-    ) )
-    if [[ $? != 0 ]]; then
-        unset COMPREPLY
-    elif [[ $_CLAP_COMPLETE_SPACE == false ]] && [[ "${COMPREPLY-}" =~ [=/:]$ ]]; then
-        compopt -o nospace
-    fi
+# TAB completion for prefectx in bash (also part of `prefectx hook bash`).
+# prefectx answers with candidates already quoted for bash, so a profile or workspace named
+# `zz;touch pwn;#` is inserted as `zz\;touch\ pwn\;\#` and runs nothing (issue 16). Here nothing
+# is re-parsed or globbed: the binary is reached through `prefectx` (the hook's function, else
+# PATH), never by interpolating its path into code.
+_prefectx_complete() {
+  local IFS=$'\013' reply space=true
+  local -a words=("${COMP_WORDS[@]}")
+  # bash 4+ passes the word being completed as $2 (without its opening quote, if any).
+  if ((BASH_VERSINFO[0] >= 4)); then
+    words[COMP_CWORD]="$2"
+  fi
+  if \builtin compopt +o nospace 2>/dev/null; then
+    space=false
+  fi
+  reply="$(
+    _CLAP_IFS="$IFS" _CLAP_COMPLETE_INDEX="$COMP_CWORD" _CLAP_COMPLETE_COMP_TYPE="$COMP_TYPE" \
+      _CLAP_COMPLETE_SPACE="$space" _PREFECTX_TYPED="${COMP_WORDS[COMP_CWORD]}" COMPLETE=bash \
+      prefectx -- "${words[@]}"
+  )" || {
+    COMPREPLY=()
+    \builtin return 0
+  }
+  COMPREPLY=()
+  # read splits on IFS only: no globbing, no other expansion of the candidates.
+  [[ -n "$reply" ]] && IFS=$'\013' \builtin read -r -a COMPREPLY <<<"$reply"
+  if [[ $space == false && "${COMPREPLY-}" =~ [=/:]$ ]]; then
+    \builtin compopt -o nospace
+  fi
 }
-if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
-    complete -o nospace -o bashdefault -o nosort -F _clap_complete_prefectx prefectx
+if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 4))); then
+  \builtin complete -o nospace -o bashdefault -o nosort -F _prefectx_complete prefectx
 else
-    complete -o nospace -o bashdefault -F _clap_complete_prefectx prefectx
+  \builtin complete -o nospace -o bashdefault -F _prefectx_complete prefectx
 fi
-

@@ -97,6 +97,49 @@ fn spawn_refresh(profile: &str) {
     let _ = cmd.spawn();
 }
 
+/// A bash TAB press (`COMPLETE=bash prefectx -- WORDS`), answered here rather than by
+/// clap_complete's bash writer, which prints candidates as they are for bash to insert
+/// unquoted: a profile named `zz;touch pwn;#`, TAB, Enter ran `touch` (issue 16). The word under
+/// the cursor loses its quoting before clap's engine matches it, and every candidate comes back
+/// quoted the way that word was opened (shell/bash.rs). Without words, the registration.
+pub fn answer_bash() -> i32 {
+    use crate::shell::bash;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let Some(escape) = args.iter().position(|a| a == "--") else {
+        return i32::from(!crate::output::out(bash::COMPLETE));
+    };
+    let mut words: Vec<std::ffi::OsString> = args[escape + 1..].to_vec();
+    if words.is_empty() {
+        return i32::from(!crate::output::out(bash::COMPLETE));
+    }
+    let index: usize = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|i| i.parse().ok())
+        .unwrap_or(words.len() - 1);
+    let ifs = std::env::var("_CLAP_IFS").unwrap_or_else(|_| "\n".into());
+    let typed = std::env::var("_PREFECTX_TYPED").unwrap_or_default();
+    let given = words
+        .get(index)
+        .map(|w| w.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (quoting, bare) = bash::typed_word(&typed, &given);
+    if let Some(w) = words.get_mut(index) {
+        *w = bare.into();
+    }
+    let mut cmd = command_for_tab();
+    cmd.build();
+    // clap_complete reads this (our ValueHints never do; kept for parity with its writer).
+    let cwd = std::env::current_dir().ok();
+    let Ok(found) = clap_complete::engine::complete(&mut cmd, words, index, cwd.as_deref()) else {
+        return 1;
+    };
+    let out: Vec<String> = found
+        .iter()
+        .filter_map(|c| bash::candidate(&c.get_value().to_string_lossy(), quoting))
+        .collect();
+    i32::from(!crate::output::out(&out.join(&ifs)))
+}
+
 /// clap's Command for a TAB press (`COMPLETE=SHELL prefectx -- prefectx WORDS...`).
 ///
 /// Building the whole tree (bin names and usage strings for every subcommand) was 56% of the

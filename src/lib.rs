@@ -37,7 +37,11 @@ pub fn main_prefectx() -> ! {
             std::process::exit(finish(result));
         }
     }
-    // A TAB press: answered here and exits; otherwise returns at once.
+    // A TAB press: answered here and exits; otherwise returns at once. bash's is ours: its
+    // candidates must come back quoted (complete.rs).
+    if std::env::var_os("COMPLETE").is_some_and(|v| v == "bash") {
+        std::process::exit(complete::answer_bash());
+    }
     clap_complete::CompleteEnv::with_factory(complete::command_for_tab).complete();
     parse_and_run(cmd::run)
 }

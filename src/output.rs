@@ -1,6 +1,11 @@
 //! Writing to stdout and stderr. A closed pipe (`prefectx ls | head -1`) is a quiet success,
-//! never a panic (style.md lesson 5).
+//! never a panic (a closed reader is normal for a CLI, as `git log | head` shows).
+//!
+//! Text that comes from a file, the network or the current folder is shown through [`safe`]:
+//! a profile name, a workspace handle served by the Cloud API or a `reason` posted to the login
+//! callback must not be able to move the cursor, retitle the window or hide text (issue 16).
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Writes `text` to stdout. Returns false when the reader went away, so the caller can stop.
@@ -13,6 +18,42 @@ pub fn out(text: &str) -> bool {
     }
 }
 
+/// Characters a terminal acts on instead of showing: C0 controls (ESC, CR, BS, newline...),
+/// DEL, the C1 controls (U+0080-U+009F; U+009B is a one-character CSI to many terminals), and
+/// the Unicode bidi controls that reorder what is shown ("Trojan Source", CVE-2021-42574).
+fn acts_on_terminal(c: char) -> bool {
+    matches!(c,
+        '\0'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The one function every untrusted string goes through on its way to a terminal: those
+/// characters are shown as Rust escapes (`\u{1b}`, `\n`), everything else as it is.
+pub fn safe(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(acts_on_terminal) {
+        return Cow::Borrowed(s);
+    }
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if acts_on_terminal(c) {
+            o.extend(c.escape_debug());
+            if c.escape_debug().len() == 1 {
+                // escape_debug leaves bidi controls as they are; spell them out.
+                o.pop();
+                o.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            o.push(c);
+        }
+    }
+    Cow::Owned(o)
+}
+
+/// Like [`safe`], line by line: for messages of ours that span lines on purpose.
+fn safe_lines(msg: &str) -> String {
+    msg.split('\n').map(safe).collect::<Vec<_>>().join("\n")
+}
+
 /// `'name'` for messages, control characters escaped so that a profile name, key or value
 /// cannot draw on the terminal. Every message that quotes a name goes through this.
 pub fn q(name: &str) -> String {
@@ -21,10 +62,32 @@ pub fn q(name: &str) -> String {
 
 /// Writes one line to stderr, prefixed like every message of ours.
 pub fn warn(msg: &str) {
-    let _ = writeln!(io::stderr().lock(), "prefectx: warning: {msg}");
+    let _ = writeln!(
+        io::stderr().lock(),
+        "prefectx: warning: {}",
+        safe_lines(msg)
+    );
 }
 
-/// A plain line on stderr (notes, progress): stdout stays clean for `eval`.
+/// A plain line on stderr (notes, progress): stdout stays clean for `eval`. Every message,
+/// errors included (lib.rs `finish`), goes through [`safe`] here, whatever it quotes.
 pub fn note(msg: &str) {
-    let _ = writeln!(io::stderr().lock(), "{msg}");
+    let _ = writeln!(io::stderr().lock(), "{}", safe_lines(msg));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_escapes_what_a_terminal_acts_on() {
+        assert_eq!(safe("acme/prod"), "acme/prod");
+        assert_eq!(safe("日本 é"), "日本 é");
+        assert_eq!(safe("a\u{1b}]0;x\u{7}b"), "a\\u{1b}]0;x\\u{7}b");
+        assert_eq!(safe("a\nb\r\t"), "a\\nb\\r\\t");
+        assert_eq!(safe("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(safe("\u{7f}"), "\\u{7f}");
+        assert_eq!(safe("x\u{202e}y\u{2066}"), "x\\u{202e}y\\u{2066}");
+        assert_eq!(safe_lines("one\u{1b}\ntwo"), "one\\u{1b}\ntwo");
+    }
 }

@@ -1,4 +1,4 @@
-//! Where things live: the profiles file (found as Prefect finds it, prefect.md 1.2), the
+//! Where things live: the profiles file (found as Prefect finds it, docs/prefect-compat.md), the
 //! workspace cache and the hook's stamp files.
 
 use std::ffi::OsString;
@@ -57,7 +57,7 @@ fn expand_tilde(p: OsString) -> Result<PathBuf> {
 /// PREFECT_PROFILES_PATH, else $PREFECT_HOME/profiles.toml, else ~/.prefect/profiles.toml.
 pub fn locate() -> Result<Location> {
     if let Some(p) = non_empty("PREFECT_PROFILES_PATH") {
-        // Prefect takes this one literally (no `~`), prefect.md 1.2 rule 2.
+        // Prefect takes this one literally (no `~`); docs/prefect-compat.md.
         return Ok(Location {
             path: PathBuf::from(p),
             source: Source::ProfilesPathEnv,
@@ -93,15 +93,113 @@ pub fn cache_dir() -> Result<PathBuf> {
         .ok_or_else(|| Error::new("cannot find a cache folder: set XDG_CACHE_HOME or HOME"))
 }
 
-/// Per-shell stamp files: the runtime dir (tmpfs, emptied at logout) when there is one.
-pub fn stamp_dir() -> Result<PathBuf> {
+/// A folder only this user can use, held open: the stamp files live in one. Checked on the open
+/// descriptor (not through a path that could be swapped): a real folder, not a symlink, owned
+/// by us, no permission bits for group or others. Files in it are made and removed relative to
+/// that descriptor, never following a symlink. `XDG_RUNTIME_DIR` may be a shared folder such as
+/// /tmp, where another user could prepare `prefectx` for us (issue 16, finding 4).
+pub struct PrivateDir {
+    fd: std::fs::File,
+    pub path: PathBuf,
+}
+
+impl PrivateDir {
+    /// Opens `path`, creating it 0700 if missing; None unless it passes the checks above.
+    pub fn open(path: &Path) -> Option<PrivateDir> {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+        let _ = std::fs::DirBuilder::new().mode(0o700).create(path);
+        let fd = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(path)
+            .ok()?;
+        let m = fd.metadata().ok()?;
+        // SAFETY: geteuid cannot fail.
+        let me = unsafe { libc::geteuid() };
+        (m.is_dir() && m.uid() == me && m.mode() & 0o077 == 0).then(|| PrivateDir {
+            fd,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn c_name(name: &str) -> Option<std::ffi::CString> {
+        (!name.contains('/') && name != "." && name != "..")
+            .then(|| std::ffi::CString::new(name).ok())
+            .flatten()
+    }
+
+    /// Creates `name` if needed (0600, not through a symlink) and sets its mtime to `mtime`
+    /// through the open file.
+    pub fn touch(&self, name: &str, mtime: std::time::SystemTime) -> std::io::Result<()> {
+        use std::os::unix::io::{AsRawFd, FromRawFd};
+        let c = Self::c_name(name).ok_or(std::io::ErrorKind::InvalidInput)?;
+        // SAFETY: a valid directory descriptor and a NUL-terminated name.
+        let raw = unsafe {
+            libc::openat(
+                self.fd.as_raw_fd(),
+                c.as_ptr(),
+                libc::O_WRONLY
+                    | libc::O_CREAT
+                    | libc::O_NOFOLLOW
+                    | libc::O_CLOEXEC
+                    | libc::O_NONBLOCK,
+                0o600 as libc::c_uint,
+            )
+        };
+        if raw < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: `raw` is a descriptor we just opened and own.
+        let f = unsafe { std::fs::File::from_raw_fd(raw) };
+        if !f.metadata()?.is_file() {
+            return Err(std::io::ErrorKind::InvalidInput.into());
+        }
+        f.set_modified(mtime)
+    }
+
+    /// Removes `name` from this folder (unlinkat: a symlink is removed, never followed).
+    pub fn remove(&self, name: &str) {
+        use std::os::unix::io::AsRawFd;
+        if let Some(c) = Self::c_name(name) {
+            // SAFETY: a valid directory descriptor and a NUL-terminated name.
+            unsafe { libc::unlinkat(self.fd.as_raw_fd(), c.as_ptr(), 0) };
+        }
+    }
+
+    /// The names in this folder.
+    pub fn names(&self) -> Vec<String> {
+        // Listed through the descriptor's /proc entry would tie us to Linux; the path was
+        // checked to be this very folder a moment ago, and removal goes through the descriptor.
+        std::fs::read_dir(&self.path)
+            .map(|rd| {
+                rd.flatten()
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Per-shell stamp files: `$XDG_RUNTIME_DIR/prefectx` (tmpfs, emptied at logout) when that is
+/// a private folder of ours, else `~/.cache/prefectx/stamps` under the same checks.
+pub fn stamp_dir() -> Result<PrivateDir> {
     if let Some(rt) = non_empty("XDG_RUNTIME_DIR") {
         let rt = PathBuf::from(rt);
         if rt.is_dir() {
-            return Ok(rt.join("prefectx"));
+            if let Some(d) = PrivateDir::open(&rt.join("prefectx")) {
+                return Ok(d);
+            }
         }
     }
-    Ok(cache_dir()?.join("stamps"))
+    let cache = cache_dir()?;
+    let _ = create_private_dir(&cache);
+    let fallback = cache.join("stamps");
+    PrivateDir::open(&fallback).ok_or_else(|| {
+        Error::new(format!(
+            "{}: not a private folder of this user (it must be a folder owned by you with mode 0700); the hook cannot keep its stamp there",
+            fallback.display()
+        ))
+    })
 }
 
 /// Creates `dir` (and parents) with mode 0700 for every folder we create.

@@ -1,6 +1,7 @@
-//! The catalogue of Prefect 3.9.1 setting names (prefect.md 5), embedded from
-//! `data/prefect-settings.tsv`: canonical names, legacy aliases, the secret flag and the type.
-//! Parsed on demand: only `config`, completion and `doctor` look names up.
+//! The catalogue of Prefect 3.9.1 setting names (docs/prefect-compat.md), embedded from
+//! `data/prefect-settings.tsv`: canonical names, legacy aliases, the secret flag and the type;
+//! and masking of values for display. Parsed on demand: `env`, `config`, completion and
+//! `doctor` look names up.
 
 const TSV: &str = include_str!("../data/prefect-settings.tsv");
 
@@ -69,6 +70,40 @@ pub fn by_accessor(accessor: &str) -> Option<Setting> {
 /// True when values of this name must be masked: the catalogue's secret column, through
 /// aliases; unknown names whose spelling says KEY, SECRET, PASSWORD, TOKEN or AUTH_STRING are
 /// masked too, so a plugin's secret is not printed by accident.
+/// What a masked value shows.
+pub const MASK: &str = "********";
+
+/// A value as every output but `env`/`exec` shows it: a secret setting's whole value masked,
+/// and in any other value a URL's password (`http://admin:hunter2@host/api`, issue 16).
+/// `show` (`--show-secrets`) shows both.
+pub fn mask(key: &str, value: &str, show: bool) -> String {
+    if show {
+        value.to_string()
+    } else if is_secret(key) {
+        MASK.to_string()
+    } else {
+        mask_url_password(value).into_owned()
+    }
+}
+
+/// `scheme://user:PASSWORD@host...` with the password masked; anything else as it is.
+pub fn mask_url_password(value: &str) -> std::borrow::Cow<'_, str> {
+    let Some(i) = value.find("://") else {
+        return value.into();
+    };
+    let start = i + 3;
+    let authority_end = value[start..]
+        .find(['/', '?', '#'])
+        .map_or(value.len(), |j| start + j);
+    let Some(at) = value[start..authority_end].rfind('@').map(|j| start + j) else {
+        return value.into();
+    };
+    let Some(colon) = value[start..at].find(':').map(|j| start + j) else {
+        return value.into();
+    };
+    format!("{}{MASK}{}", &value[..=colon], &value[at..]).into()
+}
+
 pub fn is_secret(name: &str) -> bool {
     match lookup(name) {
         Some(s) => s.secret,
@@ -166,6 +201,33 @@ pub fn check_value(s: &Setting, value: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_passwords_are_masked() {
+        assert_eq!(
+            mask_url_password("http://admin:hunter2@host:4200/api"),
+            "http://admin:********@host:4200/api"
+        );
+        assert_eq!(
+            mask_url_password("https://u:p@w:x@h/a@b"),
+            "https://u:********@h/a@b"
+        );
+        assert_eq!(
+            mask_url_password("http://user@host/api"),
+            "http://user@host/api"
+        );
+        assert_eq!(mask_url_password("http://host/a:b@c"), "http://host/a:b@c");
+        assert_eq!(mask_url_password("not a url"), "not a url");
+        assert_eq!(
+            mask("PREFECT_API_URL", "http://a:b@h", false),
+            "http://a:********@h"
+        );
+        assert_eq!(
+            mask("PREFECT_API_URL", "http://a:b@h", true),
+            "http://a:b@h"
+        );
+        assert_eq!(mask("PREFECT_API_KEY", "pnu_x", false), MASK);
+    }
 
     #[test]
     fn catalogue_has_prefect_counts() {

@@ -1,5 +1,5 @@
-//! The one way the profiles file is written (design.md "Files"): under an advisory lock on its
-//! folder, read, parse (a broken file is never rewritten), change with toml_edit, then save
+//! The one way the profiles file is written: under an advisory lock (a 0600 file of ours
+//! beside it), read, parse (a broken file is never rewritten), change with toml_edit, then save
 //! atomically: a temp file in the same folder, fsync, rename, fsync the folder. The existing
 //! mode is kept; a new file is 0600 and a new Prefect home 0700.
 
@@ -27,28 +27,65 @@ fn lock_wait() -> Duration {
     Duration::from_millis(ms)
 }
 
-/// An exclusive flock on the file's folder. The file itself cannot carry the lock: every save
-/// renames a new inode into place, so a lock on the old one would protect nothing.
-struct DirLock {
-    _dir: File,
+/// An exclusive flock on `.NAME.prefectx-lock`, a 0600 file of ours beside the profiles file.
+/// The profiles file itself cannot carry the lock: every save renames a new inode into place,
+/// so a lock on the old one would protect nothing. The folder could (it did until issue 16),
+/// but anyone who can open a folder can flock it: another user held the lock on a 0755
+/// `~/.prefect` and every write of ours failed. A 0600 file only its owner can open.
+struct FileLock {
+    _file: File,
 }
 
-fn lock_dir(dir: &Path) -> Result<DirLock> {
-    let f = File::open(dir)
-        .context(|| format!("{}: cannot open the folder to lock it", dir.display()))?;
+fn lock_name(target: &Path) -> String {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "profiles.toml".into());
+    format!(".{name}.prefectx-lock")
+}
+
+fn open_lock(path: &Path) -> Result<File> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let f = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+        .context(|| format!("{}: cannot open the lock file", path.display()))?;
+    let m = f
+        .metadata()
+        .context(|| format!("{}: cannot read the lock file", path.display()))?;
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if !m.is_file() || m.uid() != me {
+        return Err(Error::new(format!(
+            "{}: the lock file belongs to another user (uid {}); nothing was changed; remove it and try again",
+            path.display(),
+            m.uid()
+        )));
+    }
+    Ok(f)
+}
+
+fn lock_file(dir: &Path, target: &Path) -> Result<FileLock> {
+    let path = dir.join(lock_name(target));
+    let f = open_lock(&path)?;
     let start = Instant::now();
     let wait = lock_wait();
     loop {
         // SAFETY: flock on a valid, owned descriptor.
         let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
         if rc == 0 {
-            return Ok(DirLock { _dir: f });
+            return Ok(FileLock { _file: f });
         }
         let err = std::io::Error::last_os_error();
         if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
             return Err(Error::new(format!(
-                "{}: cannot lock the folder: {err}",
-                dir.display()
+                "{}: cannot lock: {err}",
+                path.display()
             )));
         }
         if start.elapsed() >= wait {
@@ -138,7 +175,7 @@ pub fn modify<T>(
     } else {
         dir
     };
-    let _lock = lock_dir(&dir)?;
+    let _lock = lock_file(&dir, &target)?;
     remove_stale_temps(&dir, &temp_prefix(&target));
 
     let (text, mode) = match profiles::read_text(&target)? {

@@ -1,6 +1,18 @@
-//! The browser login (prefect.md 6.2): a callback server on 127.0.0.1 at an ephemeral port
-//! takes `POST /success {"api_key"}`, `POST /failure {"reason"}` or `GET /?key=...` (as the
-//! prefect-cloud CLI accepts), answering CORS preflights for any origin.
+//! The browser login: a callback server on 127.0.0.1 at an ephemeral port that the Cloud UI
+//! posts the new key to. Prefect 3.9.1 (`cli/_cloud_utils.py: login_with_browser`) serves
+//! `POST /success {"api_key"}` and `POST /failure {"reason"}` at `http://localhost:PORT`, with
+//! CORS open to every origin and no secret; docs/prefect-compat.md has the details.
+//!
+//! We are stricter, because any web page open during a login could otherwise post its own key
+//! and send the user's work to the attacker's workspace (issue 16, finding 1):
+//! - the callback URL carries a random 128-bit nonce as its path, `http://127.0.0.1:PORT/NONCE`,
+//!   so the UI posts to `/NONCE/success` or `/NONCE/failure`; any other path is a 404;
+//! - only `POST` with `Content-Type: application/json` is taken (a page can send `text/plain`
+//!   cross-origin without asking; JSON needs a CORS preflight), there is no GET route;
+//! - CORS answers only the Cloud UI's own origin, and a request naming another origin is a 403;
+//! - the browser is sent to the exact address we bound (127.0.0.1), never `localhost`, which
+//!   may resolve to `[::1]` where another user could listen on the same port;
+//! - the `reason` of a failure is shown through `output::safe`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -28,101 +40,180 @@ fn quote(s: &str) -> String {
     out
 }
 
-fn unquote(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' if i + 2 < b.len() => {
-                let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(v) => {
-                        out.push(v);
-                        i += 3;
-                        continue;
-                    }
-                    None => out.push(b'%'),
-                }
+/// 128 bits from the kernel's CSPRNG, as 32 hex digits.
+fn nonce() -> Result<String> {
+    let mut buf = [0u8; 16];
+    let mut got = 0;
+    while got < buf.len() {
+        // SAFETY: the pointer and length describe the unfilled rest of `buf`.
+        let n = unsafe { libc::getrandom(buf[got..].as_mut_ptr().cast(), buf.len() - got, 0) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
             }
-            b'+' => out.push(b' '),
-            c => out.push(c),
+            return Err(Error::new(format!(
+                "cannot make a secret for the login callback: {e}"
+            )));
         }
-        i += 1;
+        got += n as usize;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-const CORS: &str = "Access-Control-Allow-Origin: *\r\nAccess-Control-Allow-Methods: *\r\nAccess-Control-Allow-Headers: *\r\nAccess-Control-Max-Age: 600\r\n";
-
-fn respond(s: &mut TcpStream, status: &str, ctype: &str, body: &str) {
-    let _ = write!(
-        s,
-        "HTTP/1.1 {status}\r\n{CORS}Content-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = s.flush();
+/// `scheme://host[:port]` of a URL, lower-cased: what a browser sends as `Origin`.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        host.to_ascii_lowercase()
+    )
 }
 
-/// Reads one request; answers it; returns what it brought, if anything.
-fn handle(mut s: TcpStream) -> Option<Outcome> {
+/// What one request asked for, read within a deadline and a size limit.
+struct Request {
+    method: String,
+    path: String,
+    origin: Option<String>,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+fn read_request(s: &TcpStream) -> Option<Request> {
     let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut r = BufReader::new(s.try_clone().ok()?);
+    let mut r = BufReader::new(s.try_clone().ok()?.take(64 * 1024));
     let mut line = String::new();
     r.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_string();
     let target = parts.next()?.to_string();
-    let mut len = 0usize;
+    let path = target.split(['?', '#']).next().unwrap_or("").to_string();
+    let (mut len, mut origin, mut content_type) = (0usize, None, None);
     loop {
         let mut h = String::new();
         if r.read_line(&mut h).ok()? == 0 || h == "\r\n" || h == "\n" {
             break;
         }
         if let Some((k, v)) = h.split_once(':') {
+            let v = v.trim().to_string();
             if k.eq_ignore_ascii_case("content-length") {
-                len = v.trim().parse().unwrap_or(0).min(1 << 20);
+                len = v.parse().ok()?;
+            } else if k.eq_ignore_ascii_case("origin") {
+                origin = Some(v);
+            } else if k.eq_ignore_ascii_case("content-type") {
+                content_type = Some(v);
             }
         }
     }
-    let mut body = vec![0; len];
+    let mut body = vec![0; len.min(16 * 1024)];
     r.read_exact(&mut body).ok()?;
-    let json = || serde_json::from_slice::<serde_json::Value>(&body).ok();
-    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-    match (method.as_str(), path) {
-        ("OPTIONS", _) => {
-            respond(&mut s, "204 No Content", "text/plain", "");
-            None
+    Some(Request {
+        method,
+        path,
+        origin,
+        content_type,
+        body,
+    })
+}
+
+/// The callback server's rules, apart from the socket: which requests it answers and how.
+struct Callback {
+    nonce: String,
+    ui_origin: String,
+}
+
+/// An answer: status line, whether it carries the CORS headers, body; and what it brought.
+struct Answer {
+    status: &'static str,
+    cors: bool,
+    outcome: Option<Outcome>,
+}
+
+impl Callback {
+    fn answer(&self, req: &Request) -> Answer {
+        let no = |status| Answer {
+            status,
+            cors: false,
+            outcome: None,
+        };
+        let route = req
+            .path
+            .strip_prefix('/')
+            .and_then(|p| p.strip_prefix(self.nonce.as_str()))
+            .and_then(|p| p.strip_prefix('/'));
+        let Some(route @ ("success" | "failure")) = route else {
+            return no("404 Not Found");
+        };
+        // A browser names the page's origin on every cross-origin request; only the Cloud UI's
+        // own is let through. (A request without Origin comes from outside a browser, from a
+        // program of this machine that could read the nonce only from our terminal.)
+        if req
+            .origin
+            .as_deref()
+            .is_some_and(|o| !o.eq_ignore_ascii_case(&self.ui_origin))
+        {
+            return no("403 Forbidden");
         }
-        ("POST", "/success") => {
-            let key = json()?.get("api_key")?.as_str()?.to_string();
-            respond(&mut s, "200 OK", "application/json", "null");
-            Some(Outcome::Key(key))
+        match req.method.as_str() {
+            "OPTIONS" => Answer {
+                status: "204 No Content",
+                cors: true,
+                outcome: None,
+            },
+            "POST" => {
+                let json = req.content_type.as_deref().is_some_and(|t| {
+                    t.split(';')
+                        .next()
+                        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+                });
+                if !json {
+                    return no("415 Unsupported Media Type");
+                }
+                let Ok(v) = serde_json::from_slice::<serde_json::Value>(&req.body) else {
+                    return no("400 Bad Request");
+                };
+                let field = if route == "success" {
+                    "api_key"
+                } else {
+                    "reason"
+                };
+                let text = v.get(field).and_then(|x| x.as_str()).map(str::to_string);
+                let outcome = match (route, text) {
+                    ("success", Some(k)) if !k.is_empty() => Outcome::Key(k),
+                    ("success", _) => return no("400 Bad Request"),
+                    (_, reason) => Outcome::Failed(reason.unwrap_or_default()),
+                };
+                Answer {
+                    status: "200 OK",
+                    cors: true,
+                    outcome: Some(outcome),
+                }
+            }
+            _ => no("405 Method Not Allowed"),
         }
-        ("POST", "/failure") => {
-            let reason = json()
-                .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_string))
-                .unwrap_or_default();
-            respond(&mut s, "200 OK", "application/json", "null");
-            Some(Outcome::Failed(reason))
+    }
+
+    fn respond(&self, s: &mut TcpStream, a: &Answer) {
+        let mut head = format!("HTTP/1.1 {}\r\n", a.status);
+        if a.cors {
+            // Private Network Access: Chrome asks before a public page reaches a loopback
+            // address; the UI is a public page.
+            head.push_str(&format!(
+                "Access-Control-Allow-Origin: {}\r\nVary: Origin\r\n\
+                 Access-Control-Allow-Methods: POST\r\nAccess-Control-Allow-Headers: content-type\r\n\
+                 Access-Control-Allow-Private-Network: true\r\nAccess-Control-Max-Age: 600\r\n",
+                self.ui_origin
+            ));
         }
-        ("GET", "/") => {
-            let key = query
-                .split('&')
-                .find_map(|kv| kv.strip_prefix("key="))
-                .map(unquote)?;
-            respond(
-                &mut s,
-                "200 OK",
-                "text/html",
-                "<html><body>Logged in to Prefect Cloud. You can close this window.</body></html>",
-            );
-            Some(Outcome::Key(key))
-        }
-        _ => {
-            respond(&mut s, "404 Not Found", "text/plain", "not found");
-            None
-        }
+        let body = if a.outcome.is_some() { "null" } else { "" };
+        let _ = write!(
+            s,
+            "{head}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = s.flush();
     }
 }
 
@@ -170,11 +261,14 @@ fn open(url: &str) {
 pub fn login(ui: &str) -> Result<String> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .map_err(|e| Error::new(format!("cannot start the login callback server: {e}")))?;
-    let port = listener
+    let addr = listener
         .local_addr()
-        .map_err(|e| Error::new(format!("login callback server: {e}")))?
-        .port();
-    let callback = quote(&format!("http://localhost:{port}"));
+        .map_err(|e| Error::new(format!("login callback server: {e}")))?;
+    let cb = Callback {
+        nonce: nonce()?,
+        ui_origin: origin_of(ui),
+    };
+    let callback = quote(&format!("http://{addr}/{}", cb.nonce));
     let url = format!("{ui}/auth/client?callback={callback}");
     output::note(&format!(
         "Opening your browser to log in. If it does not open, visit:\n  {url}\nWaiting for the browser..."
@@ -182,28 +276,38 @@ pub fn login(ui: &str) -> Result<String> {
     open(&url);
     let wait = std::env::var("PREFECTX_LOGIN_TIMEOUT")
         .ok()
-        .and_then(|s| s.parse::<f64>().ok())
+        .and_then(|s| s.trim().parse::<f64>().ok())
         .unwrap_or(120.0);
-    let deadline = Instant::now() + Duration::from_secs_f64(wait.max(0.1));
+    let wait = super::secs(wait);
+    let deadline = Instant::now() + wait;
     listener
         .set_nonblocking(true)
         .map_err(|e| Error::new(format!("login callback server: {e}")))?;
     loop {
         match listener.accept() {
-            Ok((stream, _)) => {
+            Ok((mut stream, _)) => {
                 let _ = stream.set_nonblocking(false);
-                match handle(stream) {
-                    Some(Outcome::Key(k)) if !k.is_empty() => return Ok(k),
+                let Some(req) = read_request(&stream) else {
+                    continue;
+                };
+                let answer = cb.answer(&req);
+                cb.respond(&mut stream, &answer);
+                match answer.outcome {
+                    Some(Outcome::Key(k)) => return Ok(k),
                     Some(Outcome::Failed(reason)) => {
-                        return Err(Error::new(format!("failed to log in: {reason}")))
+                        return Err(Error::new(format!(
+                            "failed to log in: {}",
+                            output::safe(&reason)
+                        )))
                     }
-                    _ => {}
+                    None => {}
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 if Instant::now() >= deadline {
                     return Err(Error::new(format!(
-                        "timed out after {wait} s waiting for the browser to log in"
+                        "timed out after {} s waiting for the browser to log in",
+                        wait.as_secs_f64()
                     )));
                 }
                 std::thread::sleep(Duration::from_millis(20));
@@ -217,12 +321,110 @@ pub fn login(ui: &str) -> Result<String> {
 mod tests {
     use super::*;
 
+    fn cb() -> Callback {
+        Callback {
+            nonce: "0123456789abcdef0123456789abcdef".into(),
+            ui_origin: origin_of("https://App.Prefect.Cloud/"),
+        }
+    }
+
+    fn req(
+        method: &str,
+        path: &str,
+        origin: Option<&str>,
+        ctype: Option<&str>,
+        body: &str,
+    ) -> Request {
+        Request {
+            method: method.into(),
+            path: path.into(),
+            origin: origin.map(str::to_string),
+            content_type: ctype.map(str::to_string),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
     #[test]
     fn quoting_like_python() {
         assert_eq!(
-            quote("http://localhost:46219"),
-            "http%3A//localhost%3A46219"
+            quote("http://127.0.0.1:46219/ab"),
+            "http%3A//127.0.0.1%3A46219/ab"
         );
-        assert_eq!(unquote("pnu_a%2Bb+c"), "pnu_a+b c");
+    }
+
+    #[test]
+    fn nonces_are_128_bits_and_differ() {
+        let (a, b) = (nonce().unwrap(), nonce().unwrap());
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn only_the_nonce_json_post_from_the_ui_is_taken() {
+        let c = cb();
+        let n = "/0123456789abcdef0123456789abcdef";
+        let key = r#"{"api_key":"pnu_x"}"#;
+        let json = Some("application/json; charset=utf-8");
+        let ui = Some("https://app.prefect.cloud");
+        let status = |r: &Request| c.answer(r).status;
+        assert_eq!(
+            status(&req("POST", "/success", ui, json, key)),
+            "404 Not Found"
+        );
+        assert_eq!(
+            status(&req("POST", &format!("{n}x/success"), ui, json, key)),
+            "404 Not Found"
+        );
+        assert_eq!(
+            status(&req("GET", &format!("{n}/success"), ui, None, "")),
+            "405 Method Not Allowed"
+        );
+        assert_eq!(
+            status(&req(
+                "POST",
+                &format!("{n}/success"),
+                ui,
+                Some("text/plain"),
+                key
+            )),
+            "415 Unsupported Media Type"
+        );
+        assert_eq!(
+            status(&req(
+                "POST",
+                &format!("{n}/success"),
+                Some("https://evil.example"),
+                json,
+                key
+            )),
+            "403 Forbidden"
+        );
+        assert_eq!(
+            status(&req(
+                "OPTIONS",
+                &format!("{n}/success"),
+                Some("https://evil.example"),
+                None,
+                ""
+            )),
+            "403 Forbidden"
+        );
+        assert_eq!(
+            status(&req("POST", &format!("{n}/success"), ui, json, "{}")),
+            "400 Bad Request"
+        );
+        let ok = c.answer(&req("POST", &format!("{n}/success"), ui, json, key));
+        assert!(ok.cors && matches!(ok.outcome, Some(Outcome::Key(ref k)) if k == "pnu_x"));
+        let pre = c.answer(&req("OPTIONS", &format!("{n}/failure"), ui, None, ""));
+        assert!(pre.cors && pre.outcome.is_none());
+        let f = c.answer(&req(
+            "POST",
+            &format!("{n}/failure"),
+            None,
+            json,
+            r#"{"reason":"no"}"#,
+        ));
+        assert!(matches!(f.outcome, Some(Outcome::Failed(ref r)) if r == "no"));
     }
 }

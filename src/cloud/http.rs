@@ -13,6 +13,8 @@ use crate::cli::NetArgs;
 use crate::error::{Error, Result};
 use crate::output;
 
+use super::secs;
+
 const MAX_RETRIES: u32 = 5;
 
 pub struct Client {
@@ -28,10 +30,6 @@ fn truthy(name: &str) -> bool {
             "1" | "true" | "t" | "yes" | "y" | "on"
         )
     })
-}
-
-fn secs(s: f64) -> Duration {
-    Duration::from_secs_f64(if s.is_finite() && s > 0.0 { s } else { 0.001 })
 }
 
 impl Client {
@@ -92,6 +90,11 @@ impl Client {
 
     /// GET `url` and parse JSON, with `Authorization: Bearer KEY` when a key is given.
     pub fn get_json<T: DeserializeOwned>(&self, url: &str, key: Option<&str>) -> Result<T> {
+        if key.is_some() {
+            if let Some(line) = cleartext_key(url) {
+                output::warn(&line);
+            }
+        }
         let resp = self.send(url, |rb| match key {
             Some(k) => rb.bearer_auth(k),
             None => rb,
@@ -139,6 +142,29 @@ impl Client {
             attempt += 1;
         }
     }
+}
+
+/// The warning for a key about to travel in clear: an `http://` URL whose host is not this
+/// machine (a proxy from HTTP_PROXY sees it too). Loopback is fine: it never leaves the host.
+fn cleartext_key(url: &str) -> Option<String> {
+    let rest = url
+        .get(..7)?
+        .eq_ignore_ascii_case("http://")
+        .then(|| &url[7..])?;
+    let host = crate::target::host_of(rest);
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(v6),
+        None => host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h),
+    };
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then(|| {
+        format!(
+            "sending the API key to {host} over plain http://: anyone on the network path (and any HTTP_PROXY) can read it; use https://"
+        )
+    })
 }
 
 fn retryable_status(s: StatusCode) -> bool {
@@ -253,4 +279,27 @@ fn status_error(url: &str, status: StatusCode, resp: Response, key: Option<&str>
         "Prefect Cloud answered HTTP {code} {what} for {path} at {}{detail}",
         host(url)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_in_clear_is_said_unless_loopback() {
+        assert!(cleartext_key("http://cloud.example/api/me").is_some());
+        assert!(cleartext_key("HTTP://10.0.0.1:80/api").is_some());
+        assert!(
+            cleartext_key("http://user:pw@cloud.example/api").is_some_and(|l| !l.contains("pw"))
+        );
+        for ok in [
+            "https://api.prefect.cloud/api",
+            "http://127.0.0.1:4200/api",
+            "http://localhost/api",
+            "http://[::1]:8/api",
+            "http://127.8.0.1/x",
+        ] {
+            assert_eq!(cleartext_key(ok), None, "{ok}");
+        }
+    }
 }

@@ -5,8 +5,18 @@ pub mod api;
 pub mod browser;
 pub mod http;
 
+use std::time::Duration;
+
+/// A duration a user set in seconds (flags, `PREFECTX_*` variables, `Retry-After`), never a
+/// panic: `Duration::from_secs_f64` panics on infinity (`1e400` parses to it), NaN and
+/// overflow (issue 16). Clamped to 1 ms .. one week; NaN and negatives are 1 ms.
+pub fn secs(s: f64) -> Duration {
+    const WEEK: f64 = 7.0 * 24.0 * 3600.0;
+    Duration::from_secs_f64(if s > 0.001 { s.min(WEEK) } else { 0.001 })
+}
+
 /// The Cloud UI base: PREFECT_CLOUD_UI_URL, else derived from the API URL as Prefect does
-/// (prefect.md 5.1): `https://api…prefect.…` becomes `https://app…`, and a trailing `/api` goes.
+/// (docs/prefect-compat.md): `https://api…prefect.…` becomes `https://app…`, and a trailing `/api` goes.
 pub fn ui_url(cloud_api: &str) -> String {
     if let Some(u) = std::env::var("PREFECT_CLOUD_UI_URL")
         .ok()
@@ -27,6 +37,15 @@ pub fn ui_url(cloud_api: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_never_panic() {
+        assert_eq!(secs(f64::INFINITY), Duration::from_secs(7 * 24 * 3600));
+        assert_eq!(secs(1e300), Duration::from_secs(7 * 24 * 3600));
+        assert_eq!(secs(f64::NAN), Duration::from_millis(1));
+        assert_eq!(secs(-5.0), Duration::from_millis(1));
+        assert_eq!(secs(2.5), Duration::from_millis(2500));
+    }
 
     #[test]
     fn ui_urls() {

@@ -6,8 +6,17 @@ use crate::cli::CompletionShell;
 use crate::error::{Error, Result};
 use crate::output;
 
-/// The registration script for `shell`, calling `completer` on TAB.
-pub fn registration(shell: &str, completer: &str) -> Result<String> {
+/// The registration script for `shell`. On TAB it runs `prefectx`: the hook's shell function
+/// where the hook is installed (which runs the binary it knows), else the binary on PATH. The
+/// binary's path is never written into the script: clap_complete puts it inside double quotes
+/// for bash, where a path holding `$(...)` would run at every TAB and one holding `'` broke the
+/// hook (issue 16). bash gets our own script (shell/complete.bash): clap_complete's inserts
+/// candidates unquoted and globs them.
+pub fn registration(shell: &str) -> Result<String> {
+    if shell == "bash" {
+        return Ok(crate::shell::bash::COMPLETE.to_string());
+    }
+    let completer = "prefectx";
     let shells = clap_complete::env::Shells::builtins();
     let sh = shells
         .completer(shell)
@@ -45,6 +54,6 @@ fn zsh_no_space_after_equals(script: String) -> String {
 pub fn run(shell: CompletionShell) -> Result<i32> {
     // The committed scripts under completions/ call `prefectx` from PATH (or the hook's
     // function), so they do not depend on where the binary was installed.
-    output::out(&registration(shell.name(), "prefectx")?);
+    output::out(&registration(shell.name())?);
     Ok(0)
 }

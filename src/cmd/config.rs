@@ -8,10 +8,10 @@ use crate::edit;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::paths;
+use crate::settings::mask;
 use crate::settings::{self, Setting};
 use crate::store;
 
-use super::profile::mask;
 use super::q;
 
 /// Checks a name as `prefect config set` does, with a hint for typos.

@@ -19,16 +19,21 @@ struct Report {
     failed: bool,
 }
 
+/// Every line quotes what it found in files, the environment, the current folder (a cloned
+/// repo's `.env`) or a server's answer: each goes through output::safe (issue 16).
 impl Report {
+    fn line(&mut self, tag: &str, s: &str) {
+        self.text.push_str(&format!("{tag}{}\n", output::safe(s)));
+    }
     fn ok(&mut self, s: &str) {
-        self.text.push_str(&format!("ok    {s}\n"));
+        self.line("ok    ", s);
     }
     fn warn(&mut self, s: &str) {
-        self.text.push_str(&format!("warn  {s}\n"));
+        self.line("warn  ", s);
     }
     fn fail(&mut self, s: &str) {
         self.failed = true;
-        self.text.push_str(&format!("FAIL  {s}\n"));
+        self.line("FAIL  ", s);
     }
 }
 
@@ -207,6 +212,7 @@ fn live(r: &mut Report, a: &DoctorArgs, p: &crate::profiles::Resolved, t: &Targe
         }
         Target::Server { url } => {
             let health = format!("{}/health", url.trim_end_matches('/'));
+            let shown = settings::mask_url_password(&health).into_owned();
             let auth = p.get("PREFECT_API_AUTH_STRING").map(str::to_string);
             let key = p.get("PREFECT_API_KEY").map(str::to_string);
             let res = client.send(&health, |rb| match (&auth, &key) {
@@ -218,8 +224,8 @@ fn live(r: &mut Report, a: &DoctorArgs, p: &crate::profiles::Resolved, t: &Targe
                 _ => rb,
             });
             match res {
-                Ok(resp) if resp.status().is_success() => r.ok(&format!("server: {health} answers")),
-                Ok(resp) => r.fail(&format!("server: {health} answered HTTP {}", resp.status().as_u16())),
+                Ok(resp) if resp.status().is_success() => r.ok(&format!("server: {shown} answers")),
+                Ok(resp) => r.fail(&format!("server: {shown} answered HTTP {}", resp.status().as_u16())),
                 Err(e) => r.fail(&format!("server: {e}")),
             }
         }

@@ -1,6 +1,7 @@
 //! `prefectx hook bash|zsh|fish`: the rc-file integration. The script is a real file under
-//! `shell/` with one placeholder, the binary's path, quoted for that shell (style.md lesson 2);
-//! the completion registration follows it, pointing at the same binary.
+//! `shell/` with one placeholder, the binary's path, quoted for that shell's own quoting
+//! function (the one place it is written); the completion registration follows it and reaches
+//! the binary through the hook's `prefectx` function.
 
 use crate::error::{Context, Result};
 use crate::output;
@@ -19,7 +20,7 @@ pub fn script(sh: HookShell, bin: &str) -> Result<String> {
         HookShell::Fish => fish::HOOK,
     };
     let mut s = template.replace("@PREFECTX@", &shell.quote(bin));
-    let reg = super::completions::registration(shell_name(sh), bin)?;
+    let reg = super::completions::registration(shell_name(sh))?;
     match sh {
         // compdef exists only after compinit; the precmd hook registers later if needed.
         HookShell::Zsh => {

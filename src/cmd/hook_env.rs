@@ -7,11 +7,11 @@
 //! __PREFECTX_STAMP (this shell's stamp file), PREFECTX_PROMPT (the prompt segment).
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::output;
-use crate::paths;
+use crate::paths::{self, PrivateDir};
 use crate::picker;
 use crate::plan;
 use crate::profiles::Profiles;
@@ -71,48 +71,53 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// Sets the stamp's mtime to the file's (nanoseconds), or removes it when there is no file.
-fn stamp(file: &Path, stamp: &Path) {
+fn stamp(file: &Path, dir: &PrivateDir, name: &str) {
     match fs::metadata(file).and_then(|m| m.modified()) {
         Ok(mtime) => {
-            let f = fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(stamp)
-                .or_else(|_| {
-                    if let Some(d) = stamp.parent() {
-                        let _ = paths::create_private_dir(d);
-                    }
-                    fs::OpenOptions::new()
-                        .create(true)
-                        .truncate(false)
-                        .write(true)
-                        .open(stamp)
-                });
-            if let Ok(f) = f {
-                let _ = f.set_modified(mtime);
-            }
+            let _ = dir.touch(name, mtime);
         }
-        Err(_) => {
-            let _ = fs::remove_file(stamp);
-        }
+        Err(_) => dir.remove(name),
     }
 }
 
 /// Stamps of shells that are gone (their pid no longer exists).
-fn remove_dead_stamps(dir: &Path) {
-    let Ok(rd) = fs::read_dir(dir) else { return };
-    for e in rd.flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+fn remove_dead_stamps(dir: &PrivateDir) {
+    for name in dir.names() {
+        let Ok(pid) = name.parse::<i32>() else {
             continue;
         };
         // SAFETY: signal 0 only checks that the process exists.
         let gone = unsafe { libc::kill(pid, 0) } != 0
             && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
         if gone {
-            let _ = fs::remove_file(e.path());
+            dir.remove(&name);
         }
     }
+}
+
+/// This shell's stamp: a folder that passes `PrivateDir`'s checks and the file name in it. At
+/// init, a new one named by the shell's pid; later, the one init exported, unless its folder no
+/// longer passes (then a new folder, the same name, and `true`: export it again).
+fn stamp_place(action: &Action) -> Result<(PrivateDir, String, bool)> {
+    if let Action::Init(pid) = action {
+        let dir = paths::stamp_dir()?;
+        remove_dead_stamps(&dir);
+        return Ok((dir, pid.clone(), true));
+    }
+    let old = env("__PREFECTX_STAMP").map(PathBuf::from);
+    let name = old
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| std::os::unix::process::parent_id().to_string());
+    if let Some(dir) = old
+        .as_ref()
+        .and_then(|p| p.parent())
+        .and_then(PrivateDir::open)
+    {
+        return Ok((dir, name, false));
+    }
+    Ok((paths::stamp_dir()?, name, true))
 }
 
 pub fn run(shell: Shell, args: &[String]) -> Result<i32> {
@@ -138,26 +143,20 @@ pub fn run(shell: Shell, args: &[String]) -> Result<i32> {
 /// Writes into `out` the bookkeeping (stamp, which file) and then what applies the profile.
 /// Nothing is written before the lookups that can fail have succeeded.
 fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
-    let stamp_path = match action {
-        Action::Init(pid) => {
-            let dir = paths::stamp_dir()?;
-            let _ = paths::create_private_dir(&dir);
-            remove_dead_stamps(&dir);
-            Some(dir.join(pid))
-        }
-        _ => env("__PREFECTX_STAMP").map(Into::into),
-    };
+    let (dir, name, export) = stamp_place(action)?;
     let loc = paths::locate()?;
 
     // Bookkeeping first, before anything else can fail: the stamp, and which file.
-    if let (Action::Init(_), Some(p)) = (action, &stamp_path) {
-        shell.export(out, "__PREFECTX_STAMP", &p.to_string_lossy());
+    if export {
+        shell.export(
+            out,
+            "__PREFECTX_STAMP",
+            &dir.path.join(&name).to_string_lossy(),
+        );
     }
     shell.set_local(out, "__prefectx_file", &loc.path.to_string_lossy());
     shell.set_local(out, "__prefectx_key", &paths::location_key());
-    if let Some(s) = &stamp_path {
-        stamp(&loc.path, s);
-    }
+    stamp(&loc.path, &dir, &name);
 
     apply(shell, action, &loc, out)
 }

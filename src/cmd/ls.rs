@@ -3,6 +3,7 @@
 
 use crate::error::Result;
 use crate::output;
+use crate::settings;
 use crate::target::Target;
 
 pub fn run(json: bool) -> Result<i32> {
@@ -29,7 +30,7 @@ pub fn run(json: bool) -> Result<i32> {
                     "current": here.as_deref() == Some(name.as_str()),
                     "in_file": r.in_file,
                     "kind": t.kind(),
-                    "api_url": r.get("PREFECT_API_URL"),
+                    "api_url": r.get("PREFECT_API_URL").map(settings::mask_url_password),
                     "workspace": handle,
                 })
             })
@@ -52,9 +53,11 @@ pub fn run(json: bool) -> Result<i32> {
         } else {
             ' '
         };
+        // A URL's password is masked; a URL from the file or a handle from the Cloud API
+        // (through the cache) cannot draw on the terminal (issue 16).
         let detail = match t {
-            Target::Server { url } => url.clone(),
-            Target::Cloud { .. } => t.short(),
+            Target::Server { url } => output::safe(&settings::mask_url_password(url)).into_owned(),
+            Target::Cloud { .. } => output::safe(&t.short()).into_owned(),
             _ => String::new(),
         };
         let bundled = if r.in_file { "" } else { "  (bundled)" };

@@ -13,16 +13,6 @@ use crate::store;
 
 use super::q;
 
-pub const MASK: &str = "********";
-
-pub fn mask(key: &str, value: &str, show: bool) -> String {
-    if !show && settings::is_secret(key) {
-        MASK.to_string()
-    } else {
-        value.to_string()
-    }
-}
-
 pub fn run(cmd: ProfileCmd) -> Result<i32> {
     let loc = paths::locate()?;
     match cmd {
@@ -128,7 +118,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
                 let map: serde_json::Map<String, serde_json::Value> = r
                     .settings
                     .iter()
-                    .map(|(k, v)| (k.clone(), mask(k, v, show_secrets).into()))
+                    .map(|(k, v)| (k.clone(), settings::mask(k, v, show_secrets).into()))
                     .collect();
                 let mut s = serde_json::to_string_pretty(&map).unwrap_or_default();
                 s.push('\n');
@@ -140,7 +130,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
                 for (k, v) in &r.settings {
                     s.push_str(&format!(
                         "{k}='{}'\n",
-                        mask(k, v, show_secrets).escape_debug()
+                        settings::mask(k, v, show_secrets).escape_debug()
                     ));
                 }
                 output::out(&s);

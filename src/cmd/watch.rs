@@ -51,7 +51,7 @@ fn snapshot(json: bool) -> std::result::Result<(String, String), String> {
     // Secrets never reach the line.
     let mut masked = r;
     for (k, v) in &mut masked.settings {
-        *v = crate::cmd::profile::mask(k, v, false);
+        *v = crate::settings::mask(k, v, false);
     }
     let line = if json {
         let t = Target::of(&masked);

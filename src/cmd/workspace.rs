@@ -73,7 +73,8 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
                 let mut s = String::new();
                 for w in &list {
                     let mark = if is_current(w) { '*' } else { ' ' };
-                    s.push_str(&format!("{mark} {}\n", w.handle()));
+                    // Handles come from the Cloud API: shown through output::safe (issue 16).
+                    s.push_str(&format!("{mark} {}\n", output::safe(&w.handle())));
                 }
                 output::out(&s);
             }
