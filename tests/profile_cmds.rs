@@ -328,12 +328,18 @@ fn writes_keep_mode_and_follow_symlinks() {
     assert!(std::fs::read_to_string(real.join("profiles.toml"))
         .unwrap()
         .contains("PREFECT_LOGGING_LEVEL = \"INFO\""));
-    let leftovers: Vec<_> = std::fs::read_dir(&real)
+    // The folder holds the file and our lock file (issue 16), no temp file.
+    let mut leftovers: Vec<_> = std::fs::read_dir(&real)
         .unwrap()
         .flatten()
-        .map(|e| e.file_name())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(leftovers.len(), 1, "temp files left: {leftovers:?}");
+    leftovers.sort();
+    assert_eq!(
+        leftovers,
+        [".profiles.toml.prefectx-lock", "profiles.toml"],
+        "temp files left"
+    );
 }
 
 #[test]

@@ -211,7 +211,7 @@ fn sigkill_during_writes_never_leaves_a_broken_or_partial_file() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "profiles.toml")
+        .filter(|n| n != "profiles.toml" && n != ".profiles.toml.prefectx-lock")
         .collect();
     assert!(left.is_empty(), "stray temp files: {left:?}");
 }
@@ -299,16 +299,23 @@ fn concurrent_writers_lose_no_update() {
 fn a_held_lock_gives_a_clear_message_within_the_wait() {
     let sb = Sandbox::new();
     sb.write_profiles("[profiles.a]\n");
-    // Hold the folder lock from another process (flock(1) from util-linux).
+    // Hold the lock from another process (flock(1) from util-linux) on our lock file.
     if !have("flock") {
         return;
     }
     let mut holder = Command::new("flock")
-        .arg(sb.prefect_home())
-        .args(["-c", "sleep 5"])
+        .arg(sb.prefect_home().join(".profiles.toml.prefectx-lock"))
+        .args(["-c", "echo held; exec sleep 30"])
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(holder.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line, "held\n");
     let out = sb
         .cmd()
         .args(["config", "set", "-p", "a", "PREFECT_API_URL=x"])

@@ -7,6 +7,7 @@ use crate::output;
 pub fn run() -> Result<i32> {
     let profiles = super::load()?;
     let (name, _) = profiles.select(None)?;
-    output::out(&format!("{name}\n"));
+    // The name comes from the environment or the file: shown through output::safe (issue 16).
+    output::out(&format!("{}\n", output::safe(&name)));
     Ok(0)
 }

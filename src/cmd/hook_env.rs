@@ -202,12 +202,8 @@ fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String)
                     }
                 }
                 None => {
-                    let mut list = String::new();
-                    for n in profiles.names() {
-                        list.push_str(&n);
-                        list.push('\n');
-                    }
-                    eprint!("{list}");
+                    let names: Vec<String> = profiles.names();
+                    output::note(&names.join("\n"));
                     return Ok(());
                 }
             };

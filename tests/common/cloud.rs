@@ -224,3 +224,52 @@ pub fn standard() -> Server {
         }
     })
 }
+
+/// A fake browser (bash /dev/tcp, nothing else needed): it records the URL it is given, then
+/// runs `body` with `$port` and `$nonce` taken from that URL's callback
+/// (`http%3A//127.0.0.1%3APORT/NONCE`). `send` (below) makes one request and logs the status.
+pub fn fake_browser(sb: &super::Sandbox, body: &str) -> String {
+    let path = sb.dir.path().join("browser.sh");
+    let script = format!(
+        r#"#!/bin/bash
+url="$1"
+echo "$url" > "{log}"
+cb="${{url##*callback=}}"
+rest="${{cb##*%3A}}"
+port="${{rest%%/*}}"
+nonce="${{rest#*/}}"
+# send METHOD PATH CONTENT-TYPE EXTRA-HEADER-LINES BODY
+send() {{
+  exec 3<>/dev/tcp/127.0.0.1/"$port"
+  printf "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: %s\r\n$4Content-Length: %s\r\n\r\n%s" "$1" "$2" "$3" "${{#5}}" "$5" >&3
+  head -n1 <&3 | tr -d '\r' >> "{statuses}"
+  exec 3>&-
+}}
+{body}
+"#,
+        log = sb.dir.path().join("browser.url").display(),
+        statuses = sb.dir.path().join("browser.statuses").display()
+    );
+    std::fs::write(&path, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+/// A bash line for the fake browser: one HTTP request (`path` may use `$nonce`), with a
+/// Content-Type and extra header lines (each ending in `\r\n`).
+pub fn request(method: &str, path: &str, ctype: &str, extra: &str, body: &str) -> String {
+    let body = body.replace('\'', "'\\''");
+    format!("send '{method}' \"{path}\" '{ctype}' '{extra}' '{body}'")
+}
+
+/// The request the Cloud UI makes: a JSON POST to `/NONCE/route` from its own origin.
+pub fn post(route: &str, json: &str) -> String {
+    request(
+        "POST",
+        &format!("/$nonce{route}"),
+        "application/json",
+        "Origin: http://ui.example\\r\\n",
+        json,
+    )
+}

@@ -28,6 +28,62 @@ pub fn have(tool: &str) -> bool {
     found
 }
 
+/// The one way tests wait: polls `cond` every 20 ms until it holds, failing with `what` after
+/// `secs` seconds. A slow machine only makes a test slower, never red.
+pub fn wait_until(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !cond() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited {secs} s for: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// True when this test can act as a second, unprivileged user (uid/gid 65534, `nobody`) through
+/// `setpriv`: it needs root, which CI has. Elsewhere the test is skipped with the reason.
+pub fn can_be_another_user() -> bool {
+    // SAFETY: geteuid cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("this test needs root (to act as a second user) under CI=true");
+        }
+        eprintln!("SKIP: acting as a second user needs root (CI runs as root)");
+        return false;
+    }
+    have("setpriv")
+}
+
+/// `program args...` run as uid/gid 65534 with no supplementary groups.
+pub fn as_other_user(program: &str) -> Command {
+    let mut c = Command::new("setpriv");
+    c.args([
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "--",
+        program,
+    ]);
+    c
+}
+
+/// Opens `path` and its parents for others to pass through (a tempdir is 0700), so that a
+/// second user can reach a shared folder below it.
+pub fn open_path_to_others(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut p = Some(path);
+    while let Some(d) = p {
+        if d == Path::new("/") || d == std::env::temp_dir() {
+            break;
+        }
+        let m = std::fs::metadata(d).unwrap().permissions().mode();
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(m | 0o711)).unwrap();
+        p = d.parent();
+    }
+}
+
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
     extra: std::cell::RefCell<BTreeMap<String, String>>,
