@@ -29,13 +29,70 @@ __prefectx_apply() {
   fi
 }
 
+# Prefect's own selectors (issue 15). `prefect --profile NAME ...`, `prefect -p NAME ...` and
+# `PREFECT_PROFILE=NAME prefect ...` run the real prefect with exactly NAME's environment, as
+# `prefectx exec NAME` does: this shell's exported settings would otherwise win over the
+# profile Prefect loads. Anything else runs prefect as it is, with no process of ours.
+# `command prefect` bypasses this; PREFECTX_WRAP_PREFECT=0 turns it off.
+prefect() {
+  if [[ "${PREFECTX_WRAP_PREFECT-}" != 0 && "${PREFECTX_EXPORT-}" != profile ]]; then
+    \builtin local __prefectx_name= __prefectx_a __prefectx_next=
+    if [[ -n "${PREFECT_PROFILE+set}" && "${PREFECT_PROFILE-}" != "${__PREFECTX_APPLIED-}" ]]; then
+      __prefectx_name="$PREFECT_PROFILE"
+    fi
+    # Root options come before the sub-command; after it, -p belongs to the sub-command.
+    for __prefectx_a in "$@"; do
+      if [[ -n "$__prefectx_next" ]]; then
+        __prefectx_name="$__prefectx_a" __prefectx_next=
+        continue
+      fi
+      case "$__prefectx_a" in
+        --profile | -p) __prefectx_next=1 ;;
+        --profile=*) __prefectx_name="${__prefectx_a#--profile=}" ;;
+        -p?*) __prefectx_name="${__prefectx_a#-p}" ;;
+        -*) ;;
+        *) break ;;
+      esac
+    done
+    if [[ -n "$__prefectx_name" ]]; then
+      \command "$__prefectx_bin" exec "$__prefectx_name" -- prefect "$@"
+      \builtin return
+    fi
+  fi
+  \command prefect "$@"
+}
+
+# `PREFECT_PROFILE=NAME cmd` for any other command cannot be fixed from here: say so before it
+# runs (a DEBUG trap: builtins only, no process). Another DEBUG trap already set still runs.
+__prefectx_preexec() {
+  [[ "${PREFECTX_WRAP_PREFECT-}" != 0 && "${PREFECTX_EXPORT-}" != profile ]] || \builtin return 0
+  [[ "$1" == *PREFECT_PROFILE=* ]] || \builtin return 0
+  if [[ "$1" =~ ^([A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*[[:space:]]+)*PREFECT_PROFILE=([^[:space:]]*)[[:space:]]+([A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*[[:space:]]+)*([^[:space:]=]+) ]]; then
+    \builtin local __prefectx_v="${BASH_REMATCH[2]}" __prefectx_c="${BASH_REMATCH[4]}"
+    __prefectx_v="${__prefectx_v//[\'\"]/}"
+    case "${__prefectx_c##*/}" in
+      prefect | prefectx | command | env | exec) ;;
+      *)
+        if [[ "$__prefectx_v" != "${__PREFECTX_APPLIED-}" ]]; then
+          \builtin printf 'prefectx: warning: PREFECT_PROFILE=%s does not reach %s here: this shell exports profile %s'"'"'s settings, which win; use: prefectx exec %s -- %s ...\n' \
+            "$__prefectx_v" "$__prefectx_c" "${__PREFECTX_APPLIED-}" "$__prefectx_v" "$__prefectx_c" >&2
+        fi
+        ;;
+    esac
+  fi
+  \builtin return 0
+}
+
 # Re-apply when the profiles file changed: its mtime differs from the stamp's (set to the
 # file's mtime at the last apply), it appeared or vanished, or the shell now points at
-# another file. `-nt`/`-ot` compare nanoseconds in bash 5.
+# another file; or PREFECT_PROFILE is no longer what the hook applied (issue 15). `-nt`/`-ot`
+# compare nanoseconds in bash 5.
 __prefectx_prompt() {
   \builtin local __prefectx_status=$?
   \builtin local f="${__prefectx_file-}" s="${__PREFECTX_STAMP-}"
   if [[ "${PREFECT_PROFILES_PATH-}|${PREFECT_HOME-}|${HOME-}" != "${__prefectx_key-}" ]] ||
+    { [[ "${PREFECT_PROFILE-}" != "${__PREFECTX_APPLIED-}" &&
+      ( -z "${__PREFECTX_REFUSED+set}" || "${PREFECT_PROFILE-}" != "$__PREFECTX_REFUSED" ) ]]; } ||
     { [[ -e "$f" ]] && { [[ ! -e "$s" || "$f" -nt "$s" || "$f" -ot "$s" ]]; }; } ||
     { [[ ! -e "$f" && -e "$s" ]]; }; then
     __prefectx_apply refresh
@@ -51,6 +108,21 @@ if [[ "$(\builtin declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]]; t
   fi
 elif [[ ";${PROMPT_COMMAND-};" != *";__prefectx_prompt;"* ]]; then
   PROMPT_COMMAND="__prefectx_prompt${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+fi
+
+# The DEBUG trap, once: ours first, then whatever was there (bash-preexec and others).
+if [[ -z "${__prefectx_trap_set-}" ]]; then
+  __prefectx_trap_set=1
+  __prefectx_old_trap="$(\builtin trap -p DEBUG)"
+  __prefectx_old_trap="${__prefectx_old_trap#trap -- \'}"
+  __prefectx_old_trap="${__prefectx_old_trap%\' DEBUG}"
+  __prefectx_old_trap="${__prefectx_old_trap//\'\\\'\'/\'}"
+  if [[ -n "$__prefectx_old_trap" ]]; then
+    \builtin trap -- '__prefectx_preexec "$BASH_COMMAND"; '"$__prefectx_old_trap" DEBUG
+  else
+    \builtin trap -- '__prefectx_preexec "$BASH_COMMAND"' DEBUG
+  fi
+  \builtin unset __prefectx_old_trap
 fi
 
 __prefectx_apply init "$$"

@@ -26,12 +26,66 @@ function __prefectx_apply
     end
 end
 
-# Re-apply when the profiles file changed (see the bash hook); fish's test compares
-# nanoseconds (fish 3.6).
+# Prefect's own selectors (issue 15; see the bash hook): `prefect --profile NAME`, `-p NAME`
+# and `PREFECT_PROFILE=NAME prefect` run the real prefect with exactly NAME's environment.
+# `count`, `math` and `string` are fish builtins: no process.
+function prefect --wraps prefect
+    if test "$PREFECTX_WRAP_PREFECT" != 0; and test "$PREFECTX_EXPORT" != profile
+        set -l name
+        if set -q PREFECT_PROFILE; and test "$PREFECT_PROFILE" != "$__PREFECTX_APPLIED"
+            set name $PREFECT_PROFILE
+        end
+        set -l i 1
+        set -l n (count $argv)
+        while test $i -le $n
+            switch $argv[$i]
+                case --profile -p
+                    set i (math $i + 1)
+                    set name $argv[$i]
+                case '--profile=*'
+                    set name (string replace -- --profile= '' $argv[$i])
+                case '-p?*'
+                    set name (string sub -s 3 -- $argv[$i])
+                case '-*'
+                case '*'
+                    break
+            end
+            set i (math $i + 1)
+        end
+        if test -n "$name"
+            command $__prefectx_bin exec $name -- prefect $argv
+            return $status
+        end
+    end
+    command prefect $argv
+end
+
+# `PREFECT_PROFILE=NAME cmd` for any other command: said before it runs (fish_preexec).
+function __prefectx_preexec --on-event fish_preexec
+    test "$PREFECTX_WRAP_PREFECT" != 0; and test "$PREFECTX_EXPORT" != profile; or return 0
+    string match -q -- '*PREFECT_PROFILE=*' $argv[1]; or return 0
+    set -l m (string match -r -- '^(?:\s*[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*?\s*PREFECT_PROFILE=(\S*)\s+(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*([^\s=]+)' $argv[1])
+    or return 0
+    set -l v (string replace -ra -- '[\'"]' '' $m[2])
+    set -l c (string replace -r -- '.*/' '' $m[3])
+    if contains -- $c prefect prefectx command env exec; or test "$v" = "$__PREFECTX_APPLIED"
+        return 0
+    end
+    printf 'prefectx: warning: PREFECT_PROFILE=%s does not reach %s here: this shell exports profile %s\'s settings, which win; use: prefectx exec %s -- %s ...\n' $v $c "$__PREFECTX_APPLIED" $v $c >&2
+end
+
+# Re-apply when the profiles file changed (see the bash hook), or when PREFECT_PROFILE is no
+# longer what the hook applied; fish's test compares nanoseconds (fish 3.6).
 function __prefectx_prompt --on-event fish_prompt
     set -l f "$__prefectx_file"
     set -l s "$__PREFECTX_STAMP"
     if test "$PREFECT_PROFILES_PATH|$PREFECT_HOME|$HOME" != "$__prefectx_key"
+        or begin
+            test "$PREFECT_PROFILE" != "$__PREFECTX_APPLIED"
+            and begin
+                not set -q __PREFECTX_REFUSED; or test "$PREFECT_PROFILE" != "$__PREFECTX_REFUSED"
+            end
+        end
         or begin
             test -e "$f"; and begin
                 not test -e "$s"; or test "$f" -nt "$s"; or test "$f" -ot "$s"

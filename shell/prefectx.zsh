@@ -29,12 +29,69 @@ __prefectx_apply() {
   fi
 }
 
-# Re-apply when the profiles file changed (see the bash hook). zsh's -nt/-ot are false when
-# either file is missing, so existence is tested on its own.
+# Prefect's own selectors (issue 15; see the bash hook): `prefect --profile NAME`, `-p NAME`
+# and `PREFECT_PROFILE=NAME prefect` run the real prefect with exactly NAME's environment.
+prefect() {
+  if [[ "${PREFECTX_WRAP_PREFECT-}" != 0 && "${PREFECTX_EXPORT-}" != profile ]]; then
+    \builtin local __prefectx_name= __prefectx_a __prefectx_next=
+    if [[ -n "${PREFECT_PROFILE+set}" && "${PREFECT_PROFILE-}" != "${__PREFECTX_APPLIED-}" ]]; then
+      __prefectx_name="$PREFECT_PROFILE"
+    fi
+    for __prefectx_a in "$@"; do
+      if [[ -n "$__prefectx_next" ]]; then
+        __prefectx_name="$__prefectx_a" __prefectx_next=
+        continue
+      fi
+      case "$__prefectx_a" in
+        (--profile | -p) __prefectx_next=1 ;;
+        (--profile=*) __prefectx_name="${__prefectx_a#--profile=}" ;;
+        (-p?*) __prefectx_name="${__prefectx_a#-p}" ;;
+        (-*) ;;
+        (*) break ;;
+      esac
+    done
+    if [[ -n "$__prefectx_name" ]]; then
+      \command "$__prefectx_bin" exec "$__prefectx_name" -- prefect "$@"
+      \builtin return
+    fi
+  fi
+  \command prefect "$@"
+}
+
+# `PREFECT_PROFILE=NAME cmd` for any other command: said before it runs (preexec; builtins).
+__prefectx_preexec() {
+  [[ "${PREFECTX_WRAP_PREFECT-}" != 0 && "${PREFECTX_EXPORT-}" != profile ]] || \builtin return 0
+  [[ "$1" == *PREFECT_PROFILE=* ]] || \builtin return 0
+  \builtin local -a __prefectx_w
+  __prefectx_w=(${(z)1})
+  \builtin local __prefectx_v= __prefectx_c= __prefectx_x
+  for __prefectx_x in "${__prefectx_w[@]}"; do
+    case "$__prefectx_x" in
+      (PREFECT_PROFILE=*) __prefectx_v="${(Q)__prefectx_x#PREFECT_PROFILE=}" ;;
+      ([A-Za-z_]*=*) ;;
+      (*) __prefectx_c="$__prefectx_x"; break ;;
+    esac
+  done
+  [[ -n "$__prefectx_c" && -n "$__prefectx_v" && "$__prefectx_v" != "${__PREFECTX_APPLIED-}" ]] || \builtin return 0
+  case "${__prefectx_c##*/}" in
+    (prefect | prefectx | command | env | exec) ;;
+    (*)
+      \builtin printf 'prefectx: warning: PREFECT_PROFILE=%s does not reach %s here: this shell exports profile %s'"'"'s settings, which win; use: prefectx exec %s -- %s ...\n' \
+        "$__prefectx_v" "$__prefectx_c" "${__PREFECTX_APPLIED-}" "$__prefectx_v" "$__prefectx_c" >&2
+      ;;
+  esac
+  \builtin return 0
+}
+
+# Re-apply when the profiles file changed (see the bash hook), or when PREFECT_PROFILE is no
+# longer what the hook applied. zsh's -nt/-ot are false when either file is missing, so
+# existence is tested on its own.
 __prefectx_precmd() {
   \builtin local __prefectx_status=$?
   \builtin local f="${__prefectx_file-}" s="${__PREFECTX_STAMP-}"
   if [[ "${PREFECT_PROFILES_PATH-}|${PREFECT_HOME-}|${HOME-}" != "${__prefectx_key-}" ]] ||
+    { [[ "${PREFECT_PROFILE-}" != "${__PREFECTX_APPLIED-}" &&
+      ( -z "${__PREFECTX_REFUSED+set}" || "${PREFECT_PROFILE-}" != "$__PREFECTX_REFUSED" ) ]]; } ||
     { [[ -e "$f" ]] && { [[ ! -e "$s" || "$f" -nt "$s" || "$f" -ot "$s" ]]; }; } ||
     { [[ ! -e "$f" && -e "$s" ]]; }; then
     __prefectx_apply refresh
@@ -49,5 +106,6 @@ __prefectx_precmd() {
 
 \builtin autoload -Uz add-zsh-hook
 add-zsh-hook precmd __prefectx_precmd
+add-zsh-hook preexec __prefectx_preexec
 
 __prefectx_apply init "$$"

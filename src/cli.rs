@@ -34,6 +34,10 @@ pub enum Command {
     Hook {
         #[arg(value_enum)]
         shell: HookShell,
+        /// What the hooked shell exports: the profile's settings (default), or only
+        /// PREFECT_PROFILE so that Prefect resolves everything itself (sets PREFECTX_EXPORT)
+        #[arg(long, value_enum)]
+        export: Option<ExportMode>,
     },
     /// Use a profile in this shell only (needs the hook); --global also makes it `active`
     Use(UseArgs),
@@ -293,6 +297,15 @@ pub struct DoctorArgs {
     pub profile: ProfileFlag,
     #[command(flatten)]
     pub net: NetArgs,
+}
+
+/// What a hooked shell exports (issue 15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportMode {
+    /// The profile's settings as PREFECT_* variables, plus PREFECT_PROFILE
+    Values,
+    /// Only PREFECT_PROFILE
+    Profile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,6 @@
 //! What applying a profile changes: the shell's `PREFECT_*` environment becomes exactly the
 //! profile's settings plus PREFECT_PROFILE; every other `PREFECT_*` name is unset except
-//! PREFECT_HOME, PREFECT_PROFILES_PATH and PREFECTX_KEEP (design.md "Which profile applies").
+//! PREFECT_HOME, PREFECT_PROFILES_PATH and PREFECTX_KEEP.
 
 use crate::profiles::{is_emittable, Resolved};
 use crate::settings::ENV_ONLY;
@@ -22,12 +22,23 @@ fn kept() -> Vec<String> {
 }
 
 pub fn plan(profile: &Resolved) -> Plan {
-    let mut set: Vec<(String, String)> = profile
+    let set: Vec<(String, String)> = profile
         .settings
         .iter()
         .filter(|(k, _)| is_emittable(k))
         .cloned()
         .collect();
+    with_selector(profile, set)
+}
+
+/// Only `PREFECT_PROFILE=NAME`; every other `PREFECT_*` goes under the same rule, so Prefect
+/// itself reads the profile, the project files and one-shot selectors (`--export profile`,
+/// issue 15).
+pub fn selector_only(profile: &Resolved) -> Plan {
+    with_selector(profile, Vec::new())
+}
+
+fn with_selector(profile: &Resolved, mut set: Vec<(String, String)>) -> Plan {
     set.push(("PREFECT_PROFILE".to_string(), profile.name.clone()));
     let keep = kept();
     let mut unset: Vec<String> = std::env::vars_os()

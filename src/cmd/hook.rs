@@ -3,6 +3,7 @@
 //! function (the one place it is written); the completion registration follows it and reaches
 //! the binary through the hook's `prefectx` function.
 
+use crate::cli::ExportMode;
 use crate::error::{Context, Result};
 use crate::output;
 use crate::shell::{bash, fish, zsh, HookShell, Shell};
@@ -45,8 +46,17 @@ fn shell_name(sh: HookShell) -> &'static str {
     }
 }
 
-pub fn run(sh: HookShell) -> Result<i32> {
+pub fn run(sh: HookShell, export: Option<ExportMode>) -> Result<i32> {
     let bin = binary_path()?;
-    output::out(&script(sh, &bin)?);
+    let mut text = String::new();
+    if let Some(mode) = export {
+        let value = match mode {
+            ExportMode::Values => "values",
+            ExportMode::Profile => "profile",
+        };
+        Shell::from(sh).export(&mut text, "PREFECTX_EXPORT", value);
+    }
+    text.push_str(&script(sh, &bin)?);
+    output::out(&text);
     Ok(0)
 }

@@ -4,6 +4,8 @@
 //!
 //! State (names only, never values): __PREFECTX_PIN (pinned profile; unset = following),
 //! __PREFECTX_PREV (for `use -`), __PREFECTX_ACTIVE (global active at the last apply),
+//! __PREFECTX_APPLIED (the profile applied last, to notice a PREFECT_PROFILE the user set),
+//! __PREFECTX_REFUSED (a PREFECT_PROFILE naming no profile, said once),
 //! __PREFECTX_STAMP (this shell's stamp file), PREFECTX_PROMPT (the prompt segment).
 
 use std::fs;
@@ -161,15 +163,77 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
     apply(shell, action, &loc, out)
 }
 
+/// What the user did to PREFECT_PROFILE since the hook last applied a profile (issue 15): Prefect
+/// reads it to choose the profile, so a hooked shell must too, or `export PREFECT_PROFILE=prod`
+/// would leave the shell on the old profile's exported settings, which win over the profile.
+enum Selector {
+    /// Nothing new: PREFECT_PROFILE is what we applied (or what we refused before).
+    Unchanged,
+    /// Set to another name: exported by the user, or a new shell was started with it.
+    Chose(String),
+    /// Unset by the user.
+    Dropped,
+}
+
+fn selector(action: &Action) -> Selector {
+    let wanted = env("PREFECT_PROFILE");
+    let applied = env("__PREFECTX_APPLIED");
+    if wanted.is_some() && wanted == env("__PREFECTX_REFUSED") {
+        return Selector::Unchanged;
+    }
+    match (wanted, applied) {
+        (Some(w), Some(a)) if w != a => Selector::Chose(w),
+        (Some(w), None) if matches!(action, Action::Init(_)) => Selector::Chose(w),
+        (None, Some(_)) => Selector::Dropped,
+        _ => Selector::Unchanged,
+    }
+}
+
 fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String) -> Result<()> {
     let profiles = Profiles::load(loc)?;
     let active = profiles.global_active();
-    let current = env("PREFECT_PROFILE");
+    // The profile this shell has now: what the hook applied last (PREFECT_PROFILE before
+    // issue 15, for shells hooked by an older prefectx).
+    let current = env("__PREFECTX_APPLIED").or_else(|| env("PREFECT_PROFILE"));
     let mut pin = env("__PREFECTX_PIN");
     let mut prev = env("__PREFECTX_PREV");
 
+    let mut said = false;
     match action {
         Action::Init(_) | Action::Refresh => {
+            match selector(action) {
+                Selector::Chose(w) if profiles.contains(&w) => {
+                    output::note(&format!(
+                        "prefectx: PREFECT_PROFILE is {}: this shell now uses it, as `prefectx use {}` would (`prefectx follow` to follow the active profile again)",
+                        q(&w),
+                        crate::shell::sh::quote(&w)
+                    ));
+                    if current.as_deref() != Some(w.as_str()) {
+                        prev = current.clone();
+                    }
+                    pin = Some(w);
+                    said = true;
+                }
+                Selector::Chose(w) => {
+                    output::note(&format!(
+                        "prefectx: PREFECT_PROFILE names profile {}, which is not in {}; this shell keeps {}",
+                        q(&w),
+                        loc.path.display(),
+                        current.as_deref().map_or("its settings".to_string(), |c| format!("profile {}", q(c)))
+                    ));
+                    shell.export(out, "__PREFECTX_REFUSED", &w);
+                    return Ok(());
+                }
+                Selector::Dropped => {
+                    output::note(&format!(
+                        "prefectx: PREFECT_PROFILE was unset: this shell follows the active profile {} again",
+                        q(&active)
+                    ));
+                    pin = None;
+                    said = true;
+                }
+                Selector::Unchanged => {}
+            }
             if let Some(p) = &pin {
                 if !profiles.contains(p) {
                     output::note(&format!(
@@ -240,13 +304,24 @@ fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String)
     for w in &resolved.warnings {
         output::warn(w);
     }
-    if matches!(action, Action::Refresh) && pin.is_none() && current.as_deref() != Some(&name) {
+    if matches!(action, Action::Refresh)
+        && !said
+        && pin.is_none()
+        && current.as_deref() != Some(&name)
+    {
         output::note(&format!(
             "prefectx: now using {} (the active profile changed)",
             q(&name)
         ));
     }
-    out.push_str(&shell.render(&plan::plan(&resolved)));
+    // `--export profile` (PREFECTX_EXPORT=profile, issue 15): only the selector goes out, and
+    // Prefect resolves the profile, the project files and one-shot selectors itself.
+    let plan = if env("PREFECTX_EXPORT").as_deref() == Some("profile") {
+        plan::selector_only(&resolved)
+    } else {
+        plan::plan(&resolved)
+    };
+    out.push_str(&shell.render(&plan));
     match &pin {
         Some(p) => shell.export(out, "__PREFECTX_PIN", p),
         None => shell.unset(out, "__PREFECTX_PIN"),
@@ -255,6 +330,8 @@ fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String)
         shell.export(out, "__PREFECTX_PREV", p);
     }
     shell.export(out, "__PREFECTX_ACTIVE", &active);
+    shell.export(out, "__PREFECTX_APPLIED", &name);
+    shell.unset(out, "__PREFECTX_REFUSED");
     shell.export(out, "PREFECTX_PROMPT", &prompt_text::text(&resolved, None));
     Ok(())
 }

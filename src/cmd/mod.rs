@@ -28,7 +28,7 @@ use crate::profiles::Profiles;
 pub fn run(command: Command) -> Result<i32> {
     match command {
         Command::Env(a) => env::run(a),
-        Command::Hook { shell } => hook::run(shell),
+        Command::Hook { shell, export } => hook::run(shell, export),
         Command::Use(a) => use_profile::run(a),
         Command::Follow => use_profile::follow(),
         Command::Ls { json } => ls::run(json),
