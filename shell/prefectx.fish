@@ -44,8 +44,6 @@ function prefect --wraps prefect
                     set name $argv[$i]
                 case '--profile=*'
                     set name (string replace -- --profile= '' $argv[$i])
-                case '-p?*'
-                    set name (string sub -s 3 -- $argv[$i])
                 case '-*'
                 case '*'
                     break

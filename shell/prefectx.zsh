@@ -45,7 +45,6 @@ prefect() {
       case "$__prefectx_a" in
         (--profile | -p) __prefectx_next=1 ;;
         (--profile=*) __prefectx_name="${__prefectx_a#--profile=}" ;;
-        (-p?*) __prefectx_name="${__prefectx_a#-p}" ;;
         (-*) ;;
         (*) break ;;
       esac

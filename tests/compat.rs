@@ -12,23 +12,7 @@ use common::*;
 use serde_json::Value;
 
 fn venv() -> Option<PathBuf> {
-    let dir = std::env::var_os("PREFECTX_PREFECT_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv"));
-    if dir.join("bin/prefect").exists() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "prefect is required under CI=true: no {}/bin/prefect (run scripts/test.sh)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "SKIP: no prefect at {}/bin/prefect (scripts/test.sh installs it)",
-        dir.display()
-    );
-    None
+    prefect_venv()
 }
 
 fn prefect_cmd(sb: &Sandbox, venv: &std::path::Path, args: &[&str]) -> Command {

@@ -233,13 +233,18 @@ fn an_idle_prompt_starts_no_process() {
     for shell in interactive_shells() {
         let sb = Sandbox::new();
         sb.write_profiles(FILE);
-        let hooked = rc_text(shell, &hook_line(shell, BIN));
-        let idle = execs(&sb, shell, &hooked, 20) - execs(&sb, shell, &hooked, 0);
-        eprintln!("{shell}: extra processes over 20 idle prompts with the hook: {idle}");
-        assert_eq!(
-            idle, 0,
-            "{shell}: the hook started processes on idle prompts"
-        );
+        // Both export modes (issue 15): values (the default) and `--export profile`.
+        for flag in ["", " --export profile"] {
+            let line = hook_line(shell, BIN)
+                .replace(&format!("hook {shell}"), &format!("hook {shell}{flag}"));
+            let hooked = rc_text(shell, &line);
+            let idle = execs(&sb, shell, &hooked, 20) - execs(&sb, shell, &hooked, 0);
+            eprintln!("{shell}{flag}: extra processes over 20 idle prompts with the hook: {idle}");
+            assert_eq!(
+                idle, 0,
+                "{shell}{flag}: the hook started processes on idle prompts"
+            );
+        }
         // The count is real: a prompt hook that runs /bin/true shows 20.
         let costly = match shell {
             "bash" => "PROMPT_COMMAND=/bin/true",
@@ -254,6 +259,7 @@ fn an_idle_prompt_starts_no_process() {
         );
         // And a change costs exactly one process at the next prompt.
         let log = sb.dir.path().join("strace-change.log");
+        let hooked = rc_text(shell, &hook_line(shell, BIN));
         let mut t = Term::start_cmd(shell_command(&sb, shell, &hooked, Some(&log)), shell);
         t.run("");
         let before = std::fs::read_to_string(&log)

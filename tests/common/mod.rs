@@ -84,6 +84,28 @@ pub fn open_path_to_others(path: &Path) {
     }
 }
 
+/// The venv holding the real `prefect==3.9.1` (scripts/test.sh makes it): the compatibility
+/// oracle. Under CI=true its absence fails the test; elsewhere the test is skipped, saying why.
+pub fn prefect_venv() -> Option<PathBuf> {
+    let dir = std::env::var_os("PREFECTX_PREFECT_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv"));
+    if dir.join("bin/prefect").exists() {
+        return Some(dir);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!(
+            "prefect is required under CI=true: no {}/bin/prefect (run scripts/test.sh)",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "SKIP: no prefect at {}/bin/prefect (scripts/test.sh installs it)",
+        dir.display()
+    );
+    None
+}
+
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
     extra: std::cell::RefCell<BTreeMap<String, String>>,
