@@ -12,6 +12,13 @@ prefectx() {
       __prefectx_code="$(\command "$__prefectx_bin" hook-env bash "$@")" || \builtin return
       \builtin eval "$__prefectx_code"
       ;;
+    profile)
+      \command "$__prefectx_bin" "$@" || \builtin return
+      # A rename from this shell takes its pin along (issue 17); the next prompt applies it.
+      if [[ "${2-}" == rename && $# -eq 4 && "${__PREFECTX_PIN-}" == "$3" ]]; then
+        export __PREFECTX_PIN="$4"
+      fi
+      ;;
     *) \command "$__prefectx_bin" "$@" ;;
   esac
 }
@@ -89,7 +96,7 @@ __prefectx_preexec() {
 __prefectx_prompt() {
   \builtin local __prefectx_status=$?
   \builtin local f="${__prefectx_file-}" s="${__PREFECTX_STAMP-}"
-  if [[ "${PREFECT_PROFILES_PATH-}|${PREFECT_HOME-}|${HOME-}" != "${__prefectx_key-}" ]] ||
+  if [[ "${PREFECT_PROFILES_PATH-}|${PREFECT_HOME-}|${HOME-}|${__prefectx_rel:+$PWD}" != "${__prefectx_key-}" ]] ||
     { [[ "${PREFECT_PROFILE-}" != "${__PREFECTX_APPLIED-}" &&
       ( -z "${__PREFECTX_REFUSED+set}" || "${PREFECT_PROFILE-}" != "$__PREFECTX_REFUSED" ) ]]; } ||
     { [[ -e "$f" ]] && { [[ ! -e "$s" || "$f" -nt "$s" || "$f" -ot "$s" ]]; }; } ||

@@ -10,6 +10,12 @@ function prefectx
         case use follow
             command $__prefectx_bin hook-env fish $argv | source
             return $pipestatus[1]
+        case profile
+            command $__prefectx_bin $argv; or return $status
+            # A rename from this shell takes its pin along (issue 17).
+            if test "$argv[2]" = rename; and test (count $argv) -eq 4; and test "$__PREFECTX_PIN" = "$argv[3]"
+                set -gx __PREFECTX_PIN $argv[4]
+            end
         case '*'
             command $__prefectx_bin $argv
     end
@@ -77,7 +83,9 @@ end
 function __prefectx_prompt --on-event fish_prompt
     set -l f "$__prefectx_file"
     set -l s "$__PREFECTX_STAMP"
-    if test "$PREFECT_PROFILES_PATH|$PREFECT_HOME|$HOME" != "$__prefectx_key"
+    set -l cwd
+    test -n "$__prefectx_rel"; and set cwd $PWD
+    if test "$PREFECT_PROFILES_PATH|$PREFECT_HOME|$HOME|$cwd" != "$__prefectx_key"
         or begin
             test "$PREFECT_PROFILE" != "$__PREFECTX_APPLIED"
             and begin

@@ -75,11 +75,42 @@ pub fn locate() -> Result<Location> {
     })
 }
 
-/// What the hook compares at each prompt to notice that the shell now points at another file.
+/// The folder the shell is in: `$PWD` as the shell exported it (the hook compares it with the
+/// shell's own `$PWD`, which keeps a symlinked path), else the process's.
+pub fn shell_cwd() -> PathBuf {
+    non_empty("PWD")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
+}
+
+/// True when the profiles file is named relative to the current folder, so that a `cd` can make
+/// it another file: a relative PREFECT_PROFILES_PATH, as Prefect resolves it (issue 17), or a
+/// relative PREFECT_HOME when PREFECT_PROFILES_PATH is not set.
+pub fn location_is_relative() -> bool {
+    let rel = |v: OsString| {
+        let s = v.to_string_lossy().into_owned();
+        !s.starts_with('/') && !s.starts_with('~')
+    };
+    match non_empty("PREFECT_PROFILES_PATH") {
+        Some(p) => rel(p),
+        None => non_empty("PREFECT_HOME").is_some_and(rel),
+    }
+}
+
+/// What the hook compares at each prompt to notice that the shell now points at another file:
+/// `PROFILES_PATH|HOME_DIR|HOME|CWD`, where CWD is there only while the location is relative.
+/// The hook scripts build the same string with builtins (`${__prefectx_rel:+$PWD}`).
 pub fn location_key() -> String {
     let get = |n: &str| std::env::var(n).unwrap_or_default();
+    let cwd = if location_is_relative() {
+        shell_cwd().to_string_lossy().into_owned()
+    } else {
+        String::new()
+    };
     format!(
-        "{}|{}|{}",
+        "{}|{}|{}|{cwd}",
         get("PREFECT_PROFILES_PATH"),
         get("PREFECT_HOME"),
         get("HOME")

@@ -21,11 +21,15 @@ fn kept() -> Vec<String> {
         .collect()
 }
 
+/// A name in PREFECTX_KEEP belongs to the user: prefectx never sets or unsets it, so a
+/// profile's value for it is not applied either (issue 17: `use p1; use p2` left p1's value in
+/// p2 and lost the user's own).
 pub fn plan(profile: &Resolved) -> Plan {
+    let keep = kept();
     let set: Vec<(String, String)> = profile
         .settings
         .iter()
-        .filter(|(k, _)| is_emittable(k))
+        .filter(|(k, _)| is_emittable(k) && !keep.iter().any(|x| x == k))
         .cloned()
         .collect();
     with_selector(profile, set)

@@ -5,7 +5,8 @@
 //! State (names only, never values): __PREFECTX_PIN (pinned profile; unset = following),
 //! __PREFECTX_PREV (for `use -`), __PREFECTX_ACTIVE (global active at the last apply),
 //! __PREFECTX_APPLIED (the profile applied last, to notice a PREFECT_PROFILE the user set),
-//! __PREFECTX_REFUSED (a PREFECT_PROFILE naming no profile, said once),
+//! __PREFECTX_REFUSED (a PREFECT_PROFILE naming no profile, said once), __PREFECTX_PIN_TTY
+//! (the terminal the pin was set in),
 //! __PREFECTX_STAMP (this shell's stamp file), PREFECTX_PROMPT (the prompt segment).
 
 use std::fs;
@@ -156,11 +157,37 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
             &dir.path.join(&name).to_string_lossy(),
         );
     }
-    shell.set_local(out, "__prefectx_file", &loc.path.to_string_lossy());
+    // Absolute, so the prompt's mtime check means the same file after a `cd`.
+    let file = paths::shell_cwd().join(&loc.path);
+    shell.set_local(out, "__prefectx_file", &file.to_string_lossy());
+    shell.set_local(
+        out,
+        "__prefectx_rel",
+        if paths::location_is_relative() {
+            "1"
+        } else {
+            ""
+        },
+    );
     shell.set_local(out, "__prefectx_key", &paths::location_key());
     stamp(&loc.path, &dir, &name);
 
     apply(shell, action, &loc, out)
+}
+
+/// The shell's terminal: hook-env's stdin (or stderr) is the shell's own.
+fn tty() -> Option<String> {
+    for fd in [0, 2] {
+        // SAFETY: ttyname returns NULL or a pointer to a NUL-terminated static buffer, read at
+        // once, before any other call could reuse it.
+        let p = unsafe { libc::ttyname(fd) };
+        if !p.is_null() {
+            // SAFETY: non-NULL, NUL-terminated (above).
+            let s = unsafe { std::ffi::CStr::from_ptr(p) };
+            return Some(s.to_string_lossy().into_owned());
+        }
+    }
+    None
 }
 
 /// What the user did to PREFECT_PROFILE since the hook last applied a profile (issue 15): Prefect
@@ -197,6 +224,16 @@ fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String)
     let current = env("__PREFECTX_APPLIED").or_else(|| env("PREFECT_PROFILE"));
     let mut pin = env("__PREFECTX_PIN");
     let mut prev = env("__PREFECTX_PREV");
+    let mut pin_tty = env("__PREFECTX_PIN_TTY");
+    let here_tty = tty();
+    // A pin belongs to the terminal it was set in (issue 17): a tmux server started from a
+    // pinned shell hands the pin to every later window, each its own terminal, which must
+    // follow. A child shell in the same terminal keeps it.
+    if let (Action::Init(_), Some(t), Some(h)) = (action, &pin_tty, &here_tty) {
+        if pin.is_some() && t != h {
+            pin = None;
+        }
+    }
 
     let mut said = false;
     match action {
@@ -212,6 +249,7 @@ fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String)
                         prev = current.clone();
                     }
                     pin = Some(w);
+                    pin_tty = here_tty.clone();
                     said = true;
                 }
                 Selector::Chose(w) => {
@@ -236,12 +274,15 @@ fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String)
             }
             if let Some(p) = &pin {
                 if !profiles.contains(p) {
+                    // Never another server without a word (issue 17): the shell keeps what it
+                    // has until the user says which profile.
                     output::note(&format!(
-                        "prefectx: pinned profile {} no longer exists; following the active profile {}",
+                        "prefectx: pinned profile {} is no longer in {} (renamed or deleted?); this shell keeps its settings; `prefectx use NAME` for another profile, `prefectx follow` for the active one, {}",
                         q(p),
+                        loc.path.display(),
                         q(&active)
                     ));
-                    pin = None;
+                    return Ok(());
                 } else if env("__PREFECTX_ACTIVE").is_some_and(|a| a != active) && *p != active {
                     output::note(&format!(
                         "prefectx: the active profile is now {}; this shell stays on {} (`prefectx follow` to switch)",
@@ -277,6 +318,7 @@ fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String)
                 pin = None;
             } else {
                 pin = Some(name.clone());
+                pin_tty = here_tty.clone();
             }
             if current.as_deref() != Some(name.as_str()) {
                 prev = current.clone();
@@ -309,10 +351,12 @@ fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String)
         && pin.is_none()
         && current.as_deref() != Some(&name)
     {
-        output::note(&format!(
-            "prefectx: now using {} (the active profile changed)",
-            q(&name)
-        ));
+        let why = if env("__PREFECTX_ACTIVE").as_deref() == Some(active.as_str()) {
+            format!("the profiles file is now {}", loc.path.display())
+        } else {
+            "the active profile changed".to_string()
+        };
+        output::note(&format!("prefectx: now using {} ({why})", q(&name)));
     }
     // `--export profile` (PREFECTX_EXPORT=profile, issue 15): only the selector goes out, and
     // Prefect resolves the profile, the project files and one-shot selectors itself.
@@ -325,6 +369,10 @@ fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String)
     match &pin {
         Some(p) => shell.export(out, "__PREFECTX_PIN", p),
         None => shell.unset(out, "__PREFECTX_PIN"),
+    }
+    match (&pin, &pin_tty) {
+        (Some(_), Some(t)) => shell.export(out, "__PREFECTX_PIN_TTY", t),
+        _ => shell.unset(out, "__PREFECTX_PIN_TTY"),
     }
     if let Some(p) = &prev {
         shell.export(out, "__PREFECTX_PREV", p);

@@ -67,6 +67,24 @@ pub fn shell_command(sb: &Sandbox, shell: &str, rc: &str, strace_log: Option<&Pa
     c
 }
 
+/// The command line that starts `shell` interactively with the rc file `shell_command` wrote
+/// for it, for typing into another shell (a child shell, a tmux window).
+pub fn child_shell_line(sb: &Sandbox, shell: &str) -> String {
+    let dir = sb.dir.path().join(format!("rc-{shell}"));
+    match shell {
+        "bash" => format!(
+            "bash --noprofile --rcfile '{}' -i",
+            dir.join("bashrc").display()
+        ),
+        // ZDOTDIR is in the environment the child inherits.
+        "zsh" => "zsh -d -i".to_string(),
+        _ => format!(
+            "fish --no-config -i -C \"source '{}'\"",
+            dir.join("config.fish").display()
+        ),
+    }
+}
+
 impl Term {
     pub fn start(sb: &Sandbox, shell: &str, rc: &str) -> Term {
         Term::start_cmd(shell_command(sb, shell, rc, None), shell)
