@@ -28,11 +28,51 @@ pub fn pick(prompt: &str, names: &[String], current: Option<&str>) -> Result<Opt
     let default = current
         .and_then(|c| names.iter().position(|n| n == c))
         .unwrap_or(0);
-    let choice = FuzzySelect::new()
-        .with_prompt(prompt)
-        .items(&labels)
-        .default(default)
-        .interact_on_opt(&Term::stderr())
-        .map_err(|e| Error::new(format!("picker: {e}")))?;
+    let term = Term::stderr();
+    let choice = on_ctrl_c_restore(|| {
+        FuzzySelect::new()
+            .with_prompt(prompt)
+            .items(&labels)
+            .default(default)
+            .interact_on_opt(&term)
+    })
+    .map_err(|e| prompt_failed(&term, e))?;
     Ok(choice.map(|i| names[i].clone()))
+}
+
+/// Ctrl-C at a prompt: the console crate reads it as a key in raw mode and raises SIGINT, and
+/// the default action ended the process with the cursor dialoguer had hidden still hidden
+/// (issue 17). While `f` runs, SIGINT shows the cursor, ends the line and exits 130 (128 +
+/// SIGINT), as an interrupted command does; only async-signal-safe calls in the handler.
+pub fn on_ctrl_c_restore<T>(f: impl FnOnce() -> T) -> T {
+    extern "C" fn restore_and_exit(_: libc::c_int) {
+        const SHOW_CURSOR: &[u8] = b"\x1b[?25h\n";
+        // SAFETY: write(2) and _exit(2) are async-signal-safe.
+        unsafe {
+            libc::write(2, SHOW_CURSOR.as_ptr().cast(), SHOW_CURSOR.len());
+            libc::_exit(130);
+        }
+    }
+    let handler = restore_and_exit as extern "C" fn(libc::c_int);
+    // SAFETY: installing a handler that only makes async-signal-safe calls; the previous
+    // disposition is put back below.
+    let previous = unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) };
+    let out = f();
+    // SAFETY: restores what was there.
+    unsafe { libc::signal(libc::SIGINT, previous) };
+    out
+}
+
+/// The error for a prompt that ended without an answer. Ctrl-C reaches dialoguer as a key
+/// (the terminal is raw) and it returns at once, with the cursor it hid still hidden (issue
+/// 17): show it again, and end like an interrupted command, 130 (128 + SIGINT).
+pub fn prompt_failed(term: &Term, e: dialoguer::Error) -> Error {
+    // A read interrupted some other way (no SIGINT raised) ends the same.
+    let _ = term.show_cursor();
+    let dialoguer::Error::IO(io) = &e;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        let _ = term.write_line("");
+        return Error::with_code("cancelled", 130);
+    }
+    Error::new(format!("prompt: {e}"))
 }

@@ -180,3 +180,45 @@ fn a_relative_profiles_path_follows_cd() {
         t.exit();
     }
 }
+
+/// Item 5: Ctrl-C in a picker left the cursor hidden. Now it is restored, and the exit is 130.
+#[test]
+fn ctrl_c_in_a_picker_restores_the_cursor_and_exits_130() {
+    if !have("tmux") {
+        return;
+    }
+    // The profile picker, through the hook's `prefectx use`.
+    for shell in interactive_shells() {
+        let sb = Sandbox::new();
+        sb.write_profiles(FILE);
+        let t = Tmux::start(
+            shell_command(&sb, shell, &rc_text(shell, &hook_line(shell, BIN)), None),
+            &format!("{shell}-ctrlc"),
+        );
+        t.wait_for(PROMPT.trim_end());
+        t.keys(&["-l", "prefectx use"]);
+        t.keys(&["Enter"]);
+        t.wait_for("(current)");
+        assert!(!t.cursor_visible(), "{shell}: the picker hides the cursor");
+        t.keys(&["C-c"]);
+        let status = if shell == "fish" { "$status" } else { "$?" };
+        t.keys(&["-l", &format!("echo RC={status}")]);
+        t.keys(&["Enter"]);
+        let s = t.wait_for("RC=1");
+        assert!(s.contains("RC=130"), "{shell}: {s}");
+        assert!(t.cursor_visible(), "{shell}: cursor left hidden");
+    }
+    // Login's first prompt.
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    sb.set_env("PREFECT_CLOUD_API_URL", "http://127.0.0.1:9/api");
+    let mut cmd = sb.cmd();
+    cmd.arg("login");
+    let t = Tmux::start(cmd, "login-ctrlc");
+    t.wait_for("How would you like to authenticate?");
+    t.keys(&["C-c"]);
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("EXIT=130"), "{s}");
+    assert!(t.cursor_visible(), "login: cursor left hidden");
+    assert_eq!(sb.read_profiles(), FILE);
+}

@@ -37,20 +37,24 @@ fn read_key_stdin() -> Result<String> {
 
 fn ask_key(ui: &str) -> Result<String> {
     let term = Term::stderr();
-    let how = Select::new()
-        .with_prompt("How would you like to authenticate?")
-        .items(["Log in with a web browser", "Paste an API key"])
-        .default(0)
-        .interact_on_opt(&term)
-        .map_err(|e| Error::new(format!("prompt: {e}")))?
-        .ok_or_else(|| Error::new("cancelled"))?;
+    let how = picker::on_ctrl_c_restore(|| {
+        Select::new()
+            .with_prompt("How would you like to authenticate?")
+            .items(["Log in with a web browser", "Paste an API key"])
+            .default(0)
+            .interact_on_opt(&term)
+    })
+    .map_err(|e| picker::prompt_failed(&term, e))?
+    .ok_or_else(|| Error::new("cancelled"))?;
     if how == 0 {
         return browser::login(ui);
     }
-    Password::new()
-        .with_prompt("Paste your API key")
-        .interact_on(&term)
-        .map_err(|e| Error::new(format!("prompt: {e}")))
+    picker::on_ctrl_c_restore(|| {
+        Password::new()
+            .with_prompt("Paste your API key")
+            .interact_on(&term)
+    })
+    .map_err(|e| picker::prompt_failed(&term, e))
 }
 
 /// The workspace `wanted` names: exact, else a unique case-insensitive match (said on stderr).

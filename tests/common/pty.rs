@@ -216,6 +216,23 @@ impl Tmux {
         String::from_utf8_lossy(&o.stdout).into_owned()
     }
 
+    /// Whether the pane shows its cursor (`\e[?25l` hides it, `\e[?25h` shows it).
+    pub fn cursor_visible(&self) -> bool {
+        let o = Command::new("tmux")
+            .args([
+                "-L",
+                &self.sock,
+                "display",
+                "-p",
+                "-t",
+                "t",
+                "#{cursor_flag}",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).trim() == "1"
+    }
+
     pub fn wait_for(&self, text: &str) -> String {
         for _ in 0..300 {
             let s = self.screen();
