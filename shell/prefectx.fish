@@ -81,7 +81,7 @@ end
 # Re-apply when the profiles file changed (see the bash hook), or when PREFECT_PROFILE is no
 # longer what the hook applied; fish's test compares nanoseconds (fish 3.6).
 function __prefectx_prompt --on-event fish_prompt
-    set -l f "$__prefectx_file"
+    set -l f "$__PREFECTX_FILE"
     set -l s "$__PREFECTX_STAMP"
     set -l cwd
     test -n "$__prefectx_rel"; and set cwd $PWD

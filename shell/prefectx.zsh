@@ -94,7 +94,7 @@ __prefectx_preexec() {
 # existence is tested on its own.
 __prefectx_precmd() {
   \builtin local __prefectx_status=$?
-  \builtin local f="${__prefectx_file-}" s="${__PREFECTX_STAMP-}"
+  \builtin local f="${__PREFECTX_FILE-}" s="${__PREFECTX_STAMP-}"
   if [[ "${PREFECT_PROFILES_PATH-}|${PREFECT_HOME-}|${HOME-}|${__prefectx_rel:+$PWD}" != "${__prefectx_key-}" ]] ||
     { [[ "${PREFECT_PROFILE-}" != "${__PREFECTX_APPLIED-}" &&
       ( -z "${__PREFECTX_REFUSED+set}" || "${PREFECT_PROFILE-}" != "$__PREFECTX_REFUSED" ) ]]; } ||

@@ -200,7 +200,7 @@ pub enum ConfigCmd {
     },
     /// Remove settings from a profile
     Unset {
-        #[arg(required = true, value_name = "NAME", add = ArgValueCandidates::new(complete::setting_names))]
+        #[arg(required = true, value_name = "NAME", add = ArgValueCandidates::new(complete::profile_keys))]
         names: Vec<String>,
         /// Accepted for compatibility with `prefect config unset -y`
         #[arg(long, short = 'y')]
@@ -268,10 +268,11 @@ pub enum WorkspaceCmd {
         #[command(flatten)]
         net: NetArgs,
     },
-    /// Point the profile at another workspace: prefectx workspace set acme/prod
+    /// Point the profile at another workspace: prefectx workspace set acme/prod (a picker
+    /// without one, on a terminal)
     Set {
         #[arg(add = ArgValueCandidates::new(complete::workspaces))]
-        handle: String,
+        handle: Option<String>,
         #[command(flatten)]
         profile: ProfileFlag,
         #[command(flatten)]
@@ -283,8 +284,13 @@ pub enum WorkspaceCmd {
 pub struct ExecArgs {
     #[arg(add = ArgValueCandidates::new(complete::profiles))]
     pub name: String,
-    /// The command and its arguments, after --
-    #[arg(last = true, required = true)]
+    /// The command and its arguments (a `--` before it is optional, as with `env` and `sudo`)
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        add = clap_complete::engine::ArgValueCompleter::new(complete::CommandThenPaths)
+    )]
     pub command: Vec<std::ffi::OsString>,
 }
 

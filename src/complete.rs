@@ -36,11 +36,20 @@ pub fn profiles_and_dash() -> Vec<CompletionCandidate> {
     c
 }
 
-pub fn setting_names() -> Vec<CompletionCandidate> {
-    settings::all()
-        .filter(|s| !s.is_alias() && !settings::ENV_ONLY.contains(&s.name))
-        .map(|s| CompletionCandidate::new(s.name))
-        .collect()
+/// `config unset <TAB>`: the keys the profile in effect sets (issue 17: the whole catalogue was
+/// offered, though only these can be unset).
+pub fn profile_keys() -> Vec<CompletionCandidate> {
+    let Some(p) = load() else { return Vec::new() };
+    let Ok((name, _)) = p.select(None) else {
+        return Vec::new();
+    };
+    let Some(fp) = p.file_profile(&name) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<String> = fp.entries().iter().map(|e| e.key.clone()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter().map(CompletionCandidate::new).collect()
 }
 
 pub fn setting_assignments() -> Vec<CompletionCandidate> {
@@ -71,6 +80,65 @@ pub fn workspaces() -> Vec<CompletionCandidate> {
     let mut handles: Vec<String> = list.iter().map(|w| w.handle()).collect();
     handles.sort();
     handles.into_iter().map(CompletionCandidate::new).collect()
+}
+
+/// `prefectx exec NAME CMD ARGS...`: the command's name from PATH first, then files, as `sudo`
+/// and `env` complete (issue 17).
+pub struct CommandThenPaths;
+
+impl clap_complete::engine::ValueCompleter for CommandThenPaths {
+    fn complete(&self, current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+        self.complete_at(1, current)
+    }
+
+    fn complete_at(&self, _: usize, current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
+        let typed = current.to_string_lossy();
+        if !completing_exec_command() || typed.contains('/') {
+            return clap_complete::engine::PathCompleter::any().complete(current);
+        }
+        use std::os::unix::fs::PermissionsExt;
+        let mut names: Vec<String> = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|dir| std::fs::read_dir(dir).ok())
+            .flat_map(|rd| rd.flatten())
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.to_string();
+                if !name.starts_with(typed.as_ref()) {
+                    return None;
+                }
+                let m = std::fs::metadata(e.path()).ok()?;
+                (m.is_file() && m.permissions().mode() & 0o111 != 0).then_some(name)
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names.into_iter().map(CompletionCandidate::new).collect()
+    }
+}
+
+/// True when the word under the cursor is the command of `exec NAME [--] CMD`. clap_complete's
+/// `arg_index` cannot tell (it is 0 both for CMD and for CMD's first argument), so the words
+/// are read here: `prefectx -- prefectx exec NAME [--] WORDS...`.
+fn completing_exec_command() -> bool {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let Some(escape) = args.iter().position(|a| a == "--") else {
+        return false;
+    };
+    let words = &args[escape + 1..];
+    let index = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|i| i.parse::<usize>().ok())
+        .unwrap_or(words.len().saturating_sub(1));
+    let Some(exec) = words.iter().position(|w| w == "exec") else {
+        return false;
+    };
+    let mut cmd = exec + 2;
+    if words.get(cmd).is_some_and(|w| w == "--") && index > cmd {
+        cmd += 1;
+    }
+    index == cmd
 }
 
 /// One detached `prefectx-cloud refresh-cache -p NAME`: no terminal, no waiting. The key is read

@@ -36,6 +36,12 @@ impl Error {
         }
     }
 
+    /// The same error with `more` added to its line.
+    pub fn and(mut self, more: &str) -> Self {
+        self.msg.push_str(more);
+        self
+    }
+
     pub fn code(&self) -> i32 {
         self.code
     }

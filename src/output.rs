@@ -54,10 +54,55 @@ fn safe_lines(msg: &str) -> String {
     msg.split('\n').map(safe).collect::<Vec<_>>().join("\n")
 }
 
-/// `'name'` for messages, control characters escaped so that a profile name, key or value
-/// cannot draw on the terminal. Every message that quotes a name goes through this.
+/// A name as a user would type it in bash or zsh, quoted only when it must be (issue 17: `ls`
+/// showed `it\'s`, which no shell reads back): bare when it holds only characters no shell acts
+/// on, else `'...'`, else `"..."` when it holds `'` but nothing double quotes act on, else
+/// `$'...'` (control characters as `\t`, `\x1b`). Nothing in the result can draw on a terminal.
+pub fn shown(name: &str) -> String {
+    let bare = |c: char| c.is_alphanumeric() || "_-./:@%+,=".contains(c);
+    if !name.is_empty() && name.chars().all(bare) && !name.starts_with('=') {
+        return name.to_string();
+    }
+    let control = |c: char| acts_on_terminal(c) || c.is_control();
+    if !name.chars().any(control) {
+        if !name.contains('\'') {
+            return format!("'{name}'");
+        }
+        if !name.contains(['"', '$', '`', '\\', '!']) {
+            return format!("\"{name}\"");
+        }
+    }
+    let mut o = String::from("$'");
+    for c in name.chars() {
+        match c {
+            '\'' => o.push_str("\\'"),
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            '\t' => o.push_str("\\t"),
+            '\r' => o.push_str("\\r"),
+            c if control(c) && (c as u32) < 0x100 => o.push_str(&format!("\\x{:02x}", c as u32)),
+            c if control(c) => o.push_str(&format!("\\u{:04x}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o.push('\'');
+    o
+}
+
+/// A name in a message: `'name'` for plain names (so it stands out in the sentence), else as
+/// [`shown`] quotes it. Every message that quotes a name goes through this.
 pub fn q(name: &str) -> String {
-    format!("'{}'", name.escape_debug())
+    let s = shown(name);
+    if s.starts_with(['\'', '"', '$']) {
+        s
+    } else {
+        format!("'{s}'")
+    }
+}
+
+/// Columns a string takes on a terminal (CJK and emoji take two), for aligning tables.
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// Writes one line to stderr, prefixed like every message of ours.
@@ -89,5 +134,20 @@ mod tests {
         assert_eq!(safe("\u{7f}"), "\\u{7f}");
         assert_eq!(safe("x\u{202e}y\u{2066}"), "x\\u{202e}y\\u{2066}");
         assert_eq!(safe_lines("one\u{1b}\ntwo"), "one\\u{1b}\ntwo");
+    }
+
+    #[test]
+    fn names_are_shown_as_typed() {
+        assert_eq!(shown("prod-eu"), "prod-eu");
+        assert_eq!(shown("日本"), "日本");
+        assert_eq!(shown("my staging"), "'my staging'");
+        assert_eq!(shown("it's"), "\"it's\"");
+        assert_eq!(shown("say \"hi\""), "'say \"hi\"'");
+        assert_eq!(shown("it's \"q\""), "$'it\\'s \"q\"'");
+        assert_eq!(shown("tab\tx"), "$'tab\\tx'");
+        assert_eq!(shown("e\u{1b}[2J"), "$'e\\x1b[2J'");
+        assert_eq!(q("dev"), "'dev'");
+        assert_eq!(q("it's"), "\"it's\"");
+        assert_eq!(width("日本x"), 5);
     }
 }

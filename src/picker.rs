@@ -17,7 +17,7 @@ pub fn pick(prompt: &str, names: &[String], current: Option<&str>) -> Result<Opt
     let labels: Vec<String> = names
         .iter()
         .map(|n| {
-            let shown = n.escape_debug().to_string();
+            let shown = crate::output::shown(n);
             if Some(n.as_str()) == current {
                 format!("{shown} (current)")
             } else {

@@ -188,7 +188,7 @@ pub fn syntax_error(path: &Path, text: &str, e: &toml_edit::TomlError) -> Error 
     };
     let msg = e.message().trim().replace('\n', " ");
     Error::new(format!(
-        "{}:{line}:{col}: not valid TOML: {msg}; the file was not changed",
+        "{}:{line}:{col}: not valid TOML: {msg}",
         path.display()
     ))
 }
@@ -454,9 +454,14 @@ impl Profiles {
     }
 
     fn unknown(&self, name: &str, from: &str) -> Error {
-        let names: Vec<String> = self.names().iter().map(|n| q(n)).collect();
+        let all = self.names();
+        let names: Vec<String> = all.iter().map(|n| q(n)).collect();
+        // `use Prod`, `use prd`: the closest name, as `config set` does for settings (issue 17).
+        let hint = crate::settings::closest(name, all.iter().map(String::as_str))
+            .map(|n| format!("; did you mean {}?", q(n)))
+            .unwrap_or_default();
         Error::new(format!(
-            "profile {}{from} not found in {}; available: {}",
+            "profile {}{from} not found in {}{hint}; available: {}",
             q(name),
             self.loc.path.display(),
             names.join(", ")

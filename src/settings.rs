@@ -136,6 +136,25 @@ pub fn suggest(name: &str) -> Option<&'static str> {
     (d <= 1 + upper.len() / 5).then_some(n)
 }
 
+/// The candidate closest to `name` (case first, then edit distance), when it is close enough
+/// to be a likely typo.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        let d = if c.to_lowercase() == lower {
+            0
+        } else {
+            distance(&lower, &c.to_lowercase())
+        };
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    let (d, n) = best?;
+    (d <= 1 + name.chars().count() / 4 && n != name).then_some(n)
+}
+
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();

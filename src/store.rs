@@ -187,14 +187,17 @@ pub fn modify<T>(
         }
         None => (String::new(), 0o600),
     };
+    // A broken file is never rewritten; said only here, where a write was asked for (issue 17:
+    // "the file was not changed" at a prompt, right after the user edited it, misled).
+    let unchanged = "; the file was not changed";
     let model = if text.is_empty() && !target.exists() {
-        Profiles::load(loc)?
+        Profiles::load(loc).map_err(|e| e.and(unchanged))?
     } else {
-        Profiles::parse(loc, &text)?
+        Profiles::parse(loc, &text).map_err(|e| e.and(unchanged))?
     };
     let mut doc: DocumentMut = text
         .parse()
-        .map_err(|e| profiles::syntax_error(&target, &text, &e))?;
+        .map_err(|e| profiles::syntax_error(&target, &text, &e).and(unchanged))?;
     let result = change(&model, &mut doc)?;
     let new_text = doc.to_string();
     if new_text != text || !target.exists() {

@@ -214,9 +214,9 @@ fn every_fault_gives_one_clear_line_and_changes_nothing() {
         "pnu_bad",
         &[],
     );
-    assert!(err_line(&o).contains(
-        "Prefect Cloud rejected the API key (HTTP 401); check it or run `prefectx login`"
-    ));
+    // During login the key is the one just given: no "run `prefectx login`" (issue 17).
+    assert!(err_line(&o)
+        .contains("Prefect Cloud rejected the API key (HTTP 401); check the key and try again"));
     assert_eq!(n, 1);
     let (o, _, _) = fault(|_, _| Reply::Json(403, "{}".into()), "sk_wrongformat", &[]);
     assert!(

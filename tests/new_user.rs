@@ -158,12 +158,12 @@ fn a_new_terminal_follows_while_a_child_shell_keeps_the_pin() {
 fn a_relative_profiles_path_follows_cd() {
     for shell in interactive_shells() {
         let sb = Sandbox::new();
-        for (dir, url) in [("p1", "http://one/api"), ("p2", "http://two/api")] {
+        for (dir, name, url) in [("p1", "a", "http://one/api"), ("p2", "b", "http://two/api")] {
             let d = sb.home().join(dir);
             std::fs::create_dir_all(&d).unwrap();
             std::fs::write(
                 d.join("profiles.toml"),
-                format!("active = \"a\"\n\n[profiles.a]\nPREFECT_API_URL = \"{url}\"\n"),
+                format!("active = \"{name}\"\n\n[profiles.{name}]\nPREFECT_API_URL = \"{url}\"\n"),
             )
             .unwrap();
         }
@@ -174,9 +174,13 @@ fn a_relative_profiles_path_follows_cd() {
         };
         t.run(export);
         assert_eq!(t.var("PREFECT_API_URL"), "http://one/api", "{shell}");
-        t.run("cd ../p2");
+        let out = t.run("cd ../p2");
+        assert!(
+            out.contains("(the profiles file is now profiles.toml)"),
+            "{shell}: {out}"
+        );
         assert_eq!(t.var("PREFECT_API_URL"), "http://two/api", "{shell}");
-        assert!(t.run("prefectx current").contains('a'));
+        assert!(t.run("prefectx current").contains('b'));
         t.exit();
     }
 }
@@ -221,4 +225,234 @@ fn ctrl_c_in_a_picker_restores_the_cursor_and_exits_130() {
     assert!(s.contains("EXIT=130"), "{s}");
     assert!(t.cursor_visible(), "login: cursor left hidden");
     assert_eq!(sb.read_profiles(), FILE);
+}
+
+/// Item 9: names shown as they are typed, quoted only when needed; columns by display width.
+#[test]
+fn names_are_shown_as_a_user_types_them() {
+    let sb = Sandbox::new();
+    sb.write_profiles(
+        "[profiles.dev]\n[profiles.\"it's\"]\n[profiles.'say \"hi\"']\n[profiles.\"tab\\tx\"]\n[profiles.\"日本語\"]\n",
+    );
+    let out = stdout(&sb.run(&["ls"]));
+    for shown in ["dev", "\"it's\"", "'say \"hi\"'", "$'tab\\tx'", "日本語"] {
+        assert!(
+            out.lines()
+                .any(|l| l[3..].starts_with(&format!("{shown} "))),
+            "{shown} not shown: {out}"
+        );
+    }
+    // The kind column starts at the same display column on every line.
+    let cols: Vec<usize> = out
+        .lines()
+        .map(|l| {
+            let i = ["server", "ephemeral", "unconfigured", "cloud"]
+                .iter()
+                .filter_map(|k| l.rfind(&format!(" {k} ")))
+                .max()
+                .unwrap_or_else(|| panic!("no kind in {l:?}"));
+            unicode_width::UnicodeWidthStr::width(&l[..i])
+        })
+        .collect();
+    assert!(cols.windows(2).all(|w| w[0] == w[1]), "{cols:?}\n{out}");
+    // What is shown can be typed back.
+    for (shown, name) in [
+        ("\"it's\"", "it's"),
+        ("'say \"hi\"'", "say \"hi\""),
+        ("$'tab\\tx'", "tab\tx"),
+    ] {
+        let o = sb.shell(
+            "bash",
+            &format!("\"$PREFECTX\" env --shell sh {shown}"),
+            &[],
+        );
+        assert!(
+            stdout(&o).contains(&format!("PREFECT_PROFILE={}", sh_quote(name))),
+            "{shown}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+    let out = sb.run(&["profile", "create", "x"]);
+    assert!(
+        stdout(&out).starts_with("Created profile 'x'.\n"),
+        "{}",
+        stdout(&out)
+    );
+    let out = sb.run(&["profile", "create", "y", "--from", "it's"]);
+    assert!(
+        stdout(&out).starts_with("Created profile 'y', a copy of \"it's\".\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+fn sh_quote(s: &str) -> String {
+    if s.chars().all(|c| c.is_ascii_alphanumeric()) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Item 10: `exec` runs a command given without `--`, and TAB completes commands, then files.
+#[test]
+fn exec_takes_a_command_without_dashes_and_completes_it() {
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let out = sb.run(&[
+        "exec",
+        "development",
+        "sh",
+        "-c",
+        "echo $PREFECT_API_URL -- $1",
+        "x",
+        "-y",
+    ]);
+    assert_eq!(stdout(&out), format!("{DEV} -- -y\n"), "{}", stderr(&out));
+    let out = sb.run(&["exec", "development", "--", "true"]);
+    assert!(out.status.success());
+    if !have("tmux") {
+        return;
+    }
+    std::fs::write(sb.home().join("unique-file.txt"), "").unwrap();
+    for shell in interactive_shells() {
+        // zsh registers completion once compinit has run.
+        let body = match shell {
+            "zsh" => format!(
+                "autoload -Uz compinit && compinit -u\n{}",
+                hook_line(shell, BIN)
+            ),
+            _ => hook_line(shell, BIN),
+        };
+        let t = Tmux::start(
+            shell_command(&sb, shell, &rc_text(shell, &body), None),
+            &format!("{shell}-exec-tab"),
+        );
+        t.wait_for(PROMPT.trim_end());
+        t.keys(&["-l", "prefectx exec development -- printen"]);
+        t.keys(&["Tab"]);
+        t.wait_for("-- printenv");
+        t.keys(&["-l", "PREFECT_API_URL"]);
+        t.keys(&["Enter"]);
+        t.wait_for(&format!("\n{DEV}"));
+        t.keys(&["-l", "prefectx exec development ls unique-f"]);
+        t.keys(&["Tab"]);
+        t.wait_for("ls unique-file.txt");
+        t.keys(&["Enter"]);
+        t.wait_for("\nunique-file.txt");
+    }
+}
+
+/// Item 11: messages that said the wrong thing or nothing.
+#[test]
+fn messages_say_what_happened() {
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    // did you mean, for profiles as for settings
+    for typo in ["Development", "developmnt"] {
+        let out = sb.run(&["env", typo]);
+        assert!(
+            stderr(&out).contains("did you mean 'development'?"),
+            "{typo}: {}",
+            stderr(&out)
+        );
+    }
+    // A self-hosted server is not "Prefect Cloud".
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    sb.write_profiles(&format!(
+        "active = \"s\"\n[profiles.s]\nPREFECT_API_URL = \"http://127.0.0.1:{port}/api\"\n"
+    ));
+    let out = sb.run(&["doctor"]);
+    assert!(
+        stdout(&out).contains(&format!(
+            "cannot reach the Prefect server at 127.0.0.1:{port}"
+        )),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("Prefect Cloud"), "{}", stdout(&out));
+    // A broken file: "not changed" only where a write was asked for.
+    sb.write_profiles("[profiles.a\n");
+    let out = sb.run(&["ls"]);
+    assert!(
+        stderr(&out).contains("not valid TOML") && !stderr(&out).contains("not changed"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.run(&["config", "set", "PREFECT_API_URL=x"]);
+    assert!(
+        stderr(&out).contains("; the file was not changed"),
+        "{}",
+        stderr(&out)
+    );
+    // `config unset <TAB>`: the keys the profile sets.
+    sb.write_profiles("active = \"a\"\n[profiles.a]\nPREFECT_API_URL = \"x\"\nPREFECT_LOGGING_LEVEL = \"DEBUG\"\n");
+    let out = sb
+        .cmd()
+        .env("COMPLETE", "fish")
+        .args(["--", "prefectx", "config", "unset", ""])
+        .output()
+        .unwrap();
+    let names: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .filter(|n| !n.starts_with('-'))
+        .collect();
+    assert_eq!(
+        names,
+        ["PREFECT_API_URL", "PREFECT_LOGGING_LEVEL"],
+        "{}",
+        stdout(&out)
+    );
+    // `follow` says what it did; the relative-path switch says why.
+    for shell in interactive_shells() {
+        let sb = Sandbox::new();
+        sb.write_profiles(FILE);
+        let mut t = hooked(&sb, shell);
+        t.run("prefectx use development");
+        let out = t.run("prefectx follow");
+        assert!(
+            out.contains("This shell now follows the active profile 'production'."),
+            "{shell}: {out}"
+        );
+        t.exit();
+    }
+}
+
+/// Item 11: `workspace set` with no handle: a picker on a terminal, the handles elsewhere.
+#[test]
+fn workspace_set_without_a_handle() {
+    let server = cloud::standard();
+    let sb = Sandbox::new();
+    sb.write_profiles("active = \"dev\"\n[profiles.dev]\n");
+    sb.set_env("PREFECT_CLOUD_API_URL", &server.base);
+    assert!(sb.run(&cloud::login_args(&[])).status.success());
+    let out = sb.run(&["workspace", "set"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("which workspace? pass one of: acme/dev, acme/prod, personal/sandbox"),
+        "{}",
+        stderr(&out)
+    );
+    if !have("tmux") {
+        return;
+    }
+    let mut cmd = sb.cmd();
+    cmd.args(["workspace", "set"]);
+    let t = Tmux::start(cmd, "ws-picker");
+    t.wait_for("Which workspace?");
+    t.keys(&["-l", "acme/dev"]);
+    t.wait_for("> acme/dev");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("EXIT=");
+    assert!(
+        s.contains("Successfully set workspace to 'acme/dev'") && s.contains("EXIT=0"),
+        "{s}"
+    );
 }

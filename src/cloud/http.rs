@@ -21,6 +21,10 @@ pub struct Client {
     http: Http,
     timeout: Duration,
     total: Duration,
+    /// Who answers, in messages: Prefect Cloud, or a self-hosted server (`doctor`).
+    service: &'static str,
+    /// What to do about a rejected key: `login` must not say "run `prefectx login`" (issue 17).
+    rejected: &'static str,
 }
 
 fn truthy(name: &str) -> bool {
@@ -85,7 +89,21 @@ impl Client {
             http,
             timeout: secs(net.timeout),
             total: secs(total),
+            service: "Prefect Cloud",
+            rejected: "check it or run `prefectx login`",
         })
+    }
+
+    /// For a self-hosted Prefect server: messages name it as such, not as Prefect Cloud.
+    pub fn for_server(mut self) -> Client {
+        self.service = "the Prefect server";
+        self
+    }
+
+    /// For `login`, where the key being checked is the one just given.
+    pub fn for_login(mut self) -> Client {
+        self.rejected = "check the key and try again";
+        self
     }
 
     /// GET `url` and parse JSON, with `Authorization: Bearer KEY` when a key is given.
@@ -101,9 +119,11 @@ impl Client {
         })?;
         let status = resp.status();
         if !status.is_success() {
-            return Err(status_error(url, status, resp, key));
+            return Err(status_error(url, status, resp, key, self.rejected));
         }
-        let body = resp.text().map_err(|e| transport_error(url, &e))?;
+        let body = resp
+            .text()
+            .map_err(|e| transport_error(self.service, url, &e))?;
         serde_json::from_str(&body).map_err(|e| {
             Error::new(format!(
                 "{url}: the response is not the expected JSON ({e})"
@@ -132,11 +152,11 @@ impl Client {
                 Err(_) => None,
             };
             let Some(wait) = retry_after else {
-                return result.map_err(|e| transport_error(url, &e));
+                return result.map_err(|e| transport_error(self.service, url, &e));
             };
             let elapsed = start.elapsed();
             if attempt >= MAX_RETRIES || elapsed + wait >= self.total {
-                return result.map_err(|e| transport_error(url, &e));
+                return result.map_err(|e| transport_error(self.service, url, &e));
             }
             std::thread::sleep(wait);
             attempt += 1;
@@ -220,7 +240,7 @@ fn host(url: &str) -> String {
     crate::target::host_of(url)
 }
 
-fn transport_error(url: &str, e: &reqwest::Error) -> Error {
+fn transport_error(service: &str, url: &str, e: &reqwest::Error) -> Error {
     let text = chain_text(e);
     let why = if e.is_timeout() {
         "no answer in time (timed out)".to_string()
@@ -243,13 +263,16 @@ fn transport_error(url: &str, e: &reqwest::Error) -> Error {
         // reqwest's text names the URL, never headers, so no key can show here.
         text.trim().to_string()
     };
-    Error::new(format!(
-        "cannot reach Prefect Cloud at {}: {why}",
-        host(url)
-    ))
+    Error::new(format!("cannot reach {service} at {}: {why}", host(url)))
 }
 
-fn status_error(url: &str, status: StatusCode, resp: Response, key: Option<&str>) -> Error {
+fn status_error(
+    url: &str,
+    status: StatusCode,
+    resp: Response,
+    key: Option<&str>,
+    rejected: &str,
+) -> Error {
     let code = status.as_u16();
     if code == 401 || code == 403 {
         let hint = match key {
@@ -259,7 +282,7 @@ fn status_error(url: &str, status: StatusCode, resp: Response, key: Option<&str>
             _ => "",
         };
         return Error::new(format!(
-            "Prefect Cloud rejected the API key (HTTP {code}); check it or run `prefectx login`{hint}"
+            "Prefect Cloud rejected the API key (HTTP {code}); {rejected}{hint}"
         ));
     }
     let detail = resp

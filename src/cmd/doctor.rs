@@ -184,6 +184,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
 
 fn live(r: &mut Report, a: &DoctorArgs, p: &crate::profiles::Resolved, t: &Target) {
     let client = match Client::new(&a.net) {
+        Ok(c) if matches!(t, Target::Server { .. }) => c.for_server(),
         Ok(c) => c,
         Err(e) => return r.fail(&e.to_string()),
     };

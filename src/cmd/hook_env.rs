@@ -7,7 +7,8 @@
 //! __PREFECTX_APPLIED (the profile applied last, to notice a PREFECT_PROFILE the user set),
 //! __PREFECTX_REFUSED (a PREFECT_PROFILE naming no profile, said once), __PREFECTX_PIN_TTY
 //! (the terminal the pin was set in),
-//! __PREFECTX_STAMP (this shell's stamp file), PREFECTX_PROMPT (the prompt segment).
+//! __PREFECTX_STAMP (this shell's stamp file), __PREFECTX_FILE (the profiles file applied),
+//! PREFECTX_PROMPT (the prompt segment).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -159,7 +160,9 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
     }
     // Absolute, so the prompt's mtime check means the same file after a `cd`.
     let file = paths::shell_cwd().join(&loc.path);
-    shell.set_local(out, "__prefectx_file", &file.to_string_lossy());
+    // Exported, so that the next refresh can tell "the file changed" from "another file".
+    let moved = env("__PREFECTX_FILE").is_some_and(|f| Path::new(&f) != file);
+    shell.export(out, "__PREFECTX_FILE", &file.to_string_lossy());
     shell.set_local(
         out,
         "__prefectx_rel",
@@ -172,7 +175,7 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
     shell.set_local(out, "__prefectx_key", &paths::location_key());
     stamp(&loc.path, &dir, &name);
 
-    apply(shell, action, &loc, out)
+    apply(shell, action, &loc, moved, out)
 }
 
 /// The shell's terminal: hook-env's stdin (or stderr) is the shell's own.
@@ -216,7 +219,13 @@ fn selector(action: &Action) -> Selector {
     }
 }
 
-fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String) -> Result<()> {
+fn apply(
+    shell: Shell,
+    action: &Action,
+    loc: &paths::Location,
+    moved: bool,
+    out: &mut String,
+) -> Result<()> {
     let profiles = Profiles::load(loc)?;
     let active = profiles.global_active();
     // The profile this shell has now: what the hook applied last (PREFECT_PROFILE before
@@ -292,7 +301,14 @@ fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String)
                 }
             }
         }
-        Action::Follow => pin = None,
+        Action::Follow => {
+            pin = None;
+            // Say what happened (issue 17: `follow` printed nothing).
+            output::note(&format!(
+                "This shell now follows the active profile {}.",
+                q(&active)
+            ));
+        }
         Action::Use { name, global } => {
             let name = match name.as_deref() {
                 Some("-") => prev
@@ -351,7 +367,7 @@ fn apply(shell: Shell, action: &Action, loc: &paths::Location, out: &mut String)
         && pin.is_none()
         && current.as_deref() != Some(&name)
     {
-        let why = if env("__PREFECTX_ACTIVE").as_deref() == Some(active.as_str()) {
+        let why = if moved {
             format!("the profiles file is now {}", loc.path.display())
         } else {
             "the active profile changed".to_string()

@@ -163,7 +163,7 @@ pub fn run(a: LoginArgs) -> Result<i32> {
         None => bail!("no terminal to log in on: pass --key KEY, or --key - to read it from stdin"),
     };
 
-    let client = Client::new(&a.net)?;
+    let client = Client::new(&a.net)?.for_login();
     let list = api::me_workspaces(&client, &cloud_api, &key)?;
     let current_url = existing.as_ref().and_then(|r| r.get("PREFECT_API_URL"));
     let ws = choose(&list, a.workspace.as_deref(), current_url, &cloud_api)?;

@@ -42,7 +42,7 @@ pub fn run(json: bool) -> Result<i32> {
     }
     let width = rows
         .iter()
-        .map(|(n, _, _)| n.escape_debug().to_string().chars().count())
+        .map(|(n, _, _)| output::width(&output::shown(n)))
         .max()
         .unwrap_or(0);
     let mut s = String::new();
@@ -61,9 +61,10 @@ pub fn run(json: bool) -> Result<i32> {
             _ => String::new(),
         };
         let bundled = if r.in_file { "" } else { "  (bundled)" };
-        let shown = name.escape_debug().to_string();
+        let shown = output::shown(name);
+        let pad = " ".repeat(width - output::width(&shown));
         s.push_str(&format!(
-            "{a}{h} {shown:<width$}  {:<9} {detail}{bundled}\n",
+            "{a}{h} {shown}{pad}  {:<9} {detail}{bundled}\n",
             t.kind()
         ));
     }

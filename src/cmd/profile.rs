@@ -35,9 +35,9 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
                 };
                 edit::create_profile(doc, &name, &settings)
             })?;
-            let from = from.map_or("None".to_string(), |f| q(&f));
+            let from = from.map_or(String::new(), |f| format!(", a copy of {}", q(&f)));
             output::out(&format!(
-                "Created profile {} (from {from}).\nUse it in this shell:   prefectx use {}\nMake it active:         prefectx use --global {}\n",
+                "Created profile {}{from}.\nUse it in this shell:   prefectx use {}\nMake it active:         prefectx use --global {}\n",
                 q(&name),
                 crate::shell::sh::quote(&name),
                 crate::shell::sh::quote(&name)

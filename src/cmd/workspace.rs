@@ -86,15 +86,36 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
         } => {
             let (profiles, r, key) = keyed(&profile)?;
             let api = target::cloud_api(Some(&r));
-            // The cache answers when it knows the handle and is fresh; else one request.
-            let cached = cache::read(&api, &key)
-                .filter(|(_, age)| *age <= cache::MAX_AGE_SECS)
-                .and_then(|(list, _)| super::login::find(&list, &handle).ok().cloned());
-            let ws = match cached {
-                Some(w) => w,
+            let fresh = cache::read(&api, &key).filter(|(_, age)| *age <= cache::MAX_AGE_SECS);
+            let ws = match handle {
+                // The cache answers when it knows the handle and is fresh; else one request.
+                Some(handle) => {
+                    let cached = fresh
+                        .and_then(|(list, _)| super::login::find(&list, &handle).ok().cloned());
+                    match cached {
+                        Some(w) => w,
+                        None => {
+                            let list = fetch(&net, &api, &key)?;
+                            super::login::find(&list, &handle)?.clone()
+                        }
+                    }
+                }
+                // No handle: a picker on a terminal, as `prefect cloud workspace set` offers
+                // (issue 17); elsewhere the handles to choose from.
                 None => {
-                    let list = fetch(&net, &api, &key)?;
-                    super::login::find(&list, &handle)?.clone()
+                    let list = match fresh {
+                        Some((list, _)) => list,
+                        None => fetch(&net, &api, &key)?,
+                    };
+                    if list.len() > 1 && !crate::picker::is_interactive() {
+                        let mut handles: Vec<String> = list.iter().map(|w| w.handle()).collect();
+                        handles.sort();
+                        return Err(crate::error::Error::usage(format!(
+                            "which workspace? pass one of: {}",
+                            handles.join(", ")
+                        )));
+                    }
+                    super::login::choose(&list, None, r.get("PREFECT_API_URL"), &api)?
                 }
             };
             let url = ws.api_url(&api);
