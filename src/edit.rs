@@ -165,8 +165,74 @@ pub fn remove_value(doc: &mut DocumentMut, profile: &str, key: &str) -> Result<b
     Ok(removed)
 }
 
+/// Removes a profile's table and the comment block attached to its header (no blank line
+/// between them). toml_edit keeps every comment above a header in that header's prefix, so
+/// removing the table took the previous profile's trailing comments too, a commented-out
+/// setting included (issue 17); that part is put back where it was.
 pub fn remove_profile(doc: &mut DocumentMut, name: &str) -> Result<bool> {
-    Ok(profiles_table(doc)?.remove(name).is_some())
+    let Some(item) = profiles_table(doc)?.remove(name) else {
+        return Ok(false);
+    };
+    if let Some(t) = item.as_table() {
+        let prefix = t.decor().prefix().and_then(|p| p.as_str()).unwrap_or("");
+        let kept = not_attached(prefix);
+        if !kept.is_empty() {
+            put_back(doc, t.position(), kept);
+        }
+    }
+    Ok(true)
+}
+
+/// The part of a header's prefix that is not its own comment block: everything up to the
+/// last line that is not a comment.
+fn not_attached(prefix: &str) -> &str {
+    let mut cut = prefix.len();
+    for line in prefix.split_inclusive('\n').rev() {
+        if !line.trim_start().starts_with('#') {
+            break;
+        }
+        cut -= line.len();
+    }
+    &prefix[..cut]
+}
+
+/// Puts `text` back at the place of a removed table at `pos`: before the next table's header
+/// in the file, else at the end of the document.
+fn put_back(doc: &mut DocumentMut, pos: Option<isize>, text: &str) {
+    /// The smallest header position after `pos` among `t`'s tables, at any depth.
+    fn next_pos(t: &Table, pos: isize) -> Option<isize> {
+        t.iter()
+            .filter_map(|(_, item)| item.as_table())
+            .flat_map(|sub| {
+                let own = sub.position().filter(|p| *p > pos && !sub.is_implicit());
+                [own, next_pos(sub, pos)]
+            })
+            .flatten()
+            .min()
+    }
+    /// Prepends `text` to the prefix of the table whose header is at `at`.
+    fn prepend(t: &mut Table, at: isize, text: &str) -> bool {
+        for (_, item) in t.iter_mut() {
+            if let Some(sub) = item.as_table_mut() {
+                if sub.position() == Some(at) && !sub.is_implicit() {
+                    let old = sub.decor().prefix().and_then(|p| p.as_str()).unwrap_or("");
+                    let new = format!("{text}{old}");
+                    sub.decor_mut().set_prefix(new);
+                    return true;
+                }
+                if prepend(sub, at, text) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+    let next = pos.and_then(|p| next_pos(doc.as_table(), p));
+    if next.is_some_and(|at| prepend(doc.as_table_mut(), at, text)) {
+        return;
+    }
+    let old = doc.trailing().as_str().unwrap_or("").to_string();
+    doc.set_trailing(format!("{text}{old}"));
 }
 
 /// Renames in place: the table keeps its position, comments and settings.
@@ -240,6 +306,23 @@ mod tests {
         let mut d = doc("# shared\n");
         set_active(&mut d, "a");
         assert_eq!(d.to_string(), "# shared\nactive = \"a\"\n");
+    }
+
+    #[test]
+    fn delete_takes_only_its_own_comment_block() {
+        let text = "active = \"dev\"\n\n[profiles.dev]\nPREFECT_API_URL = \"http://dev/api\"\n# PREFECT_LOGGING_LEVEL = \"DEBUG\"\n\n# production below\n[profiles.prod]\nPREFECT_API_URL = \"http://prod/api\"\n\n# staging\n[profiles.stage]\n";
+        let mut d = doc(text);
+        assert!(remove_profile(&mut d, "prod").unwrap());
+        assert_eq!(
+            d.to_string(),
+            "active = \"dev\"\n\n[profiles.dev]\nPREFECT_API_URL = \"http://dev/api\"\n# PREFECT_LOGGING_LEVEL = \"DEBUG\"\n\n\n# staging\n[profiles.stage]\n"
+        );
+        let mut d = doc(text);
+        assert!(remove_profile(&mut d, "stage").unwrap());
+        assert_eq!(
+            d.to_string(),
+            "active = \"dev\"\n\n[profiles.dev]\nPREFECT_API_URL = \"http://dev/api\"\n# PREFECT_LOGGING_LEVEL = \"DEBUG\"\n\n# production below\n[profiles.prod]\nPREFECT_API_URL = \"http://prod/api\"\n\n"
+        );
     }
 
     #[test]

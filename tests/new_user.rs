@@ -456,3 +456,23 @@ fn workspace_set_without_a_handle() {
         "{s}"
     );
 }
+
+/// Item 4: deleting a profile took the previous profile's trailing comments with it.
+#[test]
+fn delete_keeps_the_comments_of_the_profile_before() {
+    let sb = Sandbox::new();
+    let head = "active = \"dev\"\n\n[profiles.dev]\nPREFECT_API_URL = \"http://dev/api\"\n# PREFECT_LOGGING_LEVEL = \"DEBUG\"\n\n";
+    sb.write_profiles(&format!(
+        "{head}# production, do not touch\n[profiles.prod]\nPREFECT_API_URL = \"http://prod/api\"\n"
+    ));
+    let out = sb.run(&["profile", "delete", "prod", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sb.read_profiles(), head);
+    // Rename keeps everything in place too.
+    let out = sb.run(&["profile", "rename", "dev", "dev2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        sb.read_profiles(),
+        head.replace("dev\"\n\n[profiles.dev]", "dev2\"\n\n[profiles.dev2]")
+    );
+}
