@@ -174,40 +174,117 @@ fn distance(a: &str, b: &str) -> usize {
 /// Checks a value against the catalogue's type, for the common types (bool, int, float,
 /// Literal). Prefect validates with pydantic (prefect.md 4.1 step 4); what we cannot judge
 /// here is accepted and left to Prefect.
-pub fn check_value(s: &Setting, value: &str) -> Result<(), String> {
-    let ty = s.ty.trim_start_matches("Optional[").trim_end_matches(']');
-    let optional = s.ty.starts_with("Optional[");
-    if optional && value.is_empty() {
-        return Ok(());
+/// What Prefect checks beyond a value's type (bounds, upper-casing), from
+/// `data/prefect-checks.tsv`, made by `scripts/prefect-checks.py` from the real package.
+const CHECKS: &str = include_str!("../data/prefect-checks.tsv");
+
+fn checks_of(canonical: &str) -> &'static str {
+    CHECKS
+        .lines()
+        .skip(1)
+        .find_map(|l| l.strip_prefix(canonical)?.strip_prefix('\t'))
+        .unwrap_or("")
+}
+
+/// Digits with single underscores between them, as pydantic reads numbers (issue 17).
+fn digits(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('_')
+        && !s.ends_with('_')
+        && !s.contains("__")
+        && s.chars().all(|c| c.is_ascii_digit() || c == '_')
+}
+
+/// An integer as pydantic's lax mode reads a string: surrounding white space, a sign, digits
+/// with single underscores, and a fraction of zeros only (`1.0`, not `1.` or `1e0`).
+fn parse_int(v: &str) -> Option<f64> {
+    let t = v.trim();
+    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (whole, frac) = match unsigned.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    if !digits(whole) || frac.is_some_and(|f| f.is_empty() || !f.chars().all(|c| c == '0')) {
+        return None;
     }
+    let n: f64 = whole.replace('_', "").parse().ok()?;
+    Some(if t.starts_with('-') { -n } else { n })
+}
+
+/// A float as pydantic reads a string: white space, `inf`/`infinity`/`nan` in any case, and
+/// single underscores inside the number (not first, not last).
+fn parse_float(v: &str) -> Option<f64> {
+    let t = v.trim();
+    if t.starts_with('_') || t.ends_with('_') || t.contains("__") {
+        return None;
+    }
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if body.starts_with('_') {
+        return None;
+    }
+    t.replace('_', "").parse::<f64>().ok()
+}
+
+/// Bounds (`ge=0 gt=0 ...`) on a number; NaN fails every bound, as in Python.
+fn within(n: f64, checks: &str) -> Result<(), String> {
+    for c in checks.split_whitespace() {
+        let Some((k, b)) = c.split_once('=') else {
+            continue;
+        };
+        let Ok(b) = b.parse::<f64>() else { continue };
+        let (ok, what) = match k {
+            "ge" => (n >= b, "greater than or equal to"),
+            "gt" => (n > b, "greater than"),
+            "le" => (n <= b, "less than or equal to"),
+            "lt" => (n < b, "less than"),
+            _ => continue,
+        };
+        if !ok {
+            let shown = c.split_once('=').map_or(c, |(_, v)| v);
+            return Err(format!("Input should be {what} {shown}"));
+        }
+    }
+    Ok(())
+}
+
+/// Checks `value` the way Prefect 3.9.1's settings model would (pydantic's lax mode): the
+/// compatibility suite compares every verdict on a sample of values with Prefect's own
+/// validation. Types we do not model are accepted; Prefect remains the judge there.
+pub fn check_value(s: &Setting, value: &str) -> Result<(), String> {
+    // An empty value is not None to pydantic: `Optional[int]` rejects it like `int` does.
+    let ty = s.ty.trim_start_matches("Optional[").trim_end_matches(']');
+    let checks = checks_of(s.canonical);
     match ty {
         "<class 'bool'>" | "bool" => {
-            const OK: [&str; 16] = [
-                "0", "off", "f", "false", "n", "no", "1", "on", "t", "true", "y", "yes", "False",
-                "True", "FALSE", "TRUE",
+            const OK: [&str; 12] = [
+                "0", "off", "f", "false", "n", "no", "1", "on", "t", "true", "y", "yes",
             ];
-            if OK.contains(&value) || OK.contains(&value.to_ascii_lowercase().as_str()) {
+            if OK.contains(&value.to_ascii_lowercase().as_str()) {
                 Ok(())
             } else {
                 Err("Input should be a valid boolean".into())
             }
         }
-        "<class 'int'>" | "int" => value
-            .trim()
-            .parse::<i64>()
-            .map(|_| ())
-            .map_err(|_| "Input should be a valid integer".into()),
-        "<class 'float'>" | "float" => value
-            .trim()
-            .parse::<f64>()
-            .map(|_| ())
-            .map_err(|_| "Input should be a valid number".into()),
+        "<class 'int'>" | "int" => match parse_int(value) {
+            Some(n) => within(n, checks),
+            None => Err("Input should be a valid integer".into()),
+        },
+        "<class 'float'>" | "float" => match parse_float(value) {
+            Some(n) => within(n, checks),
+            None => Err("Input should be a valid number".into()),
+        },
         t if t.starts_with("Literal[") => {
             let choices: Vec<&str> = t["Literal[".len()..]
                 .split(", ")
                 .map(|c| c.trim_matches(|c| c == '\'' || c == ']'))
                 .collect();
-            if choices.contains(&value) {
+            // The log levels are upper-cased before the check (`debug` is fine).
+            let v = if checks.split_whitespace().any(|c| c == "upper") {
+                value.to_uppercase()
+            } else {
+                value.to_string()
+            };
+            if choices.contains(&v.as_str()) {
                 Ok(())
             } else {
                 Err(format!("Input should be one of {}", choices.join(", ")))

@@ -132,6 +132,211 @@ fn catalogue_matches_prefects_own_list_of_setting_names() {
 }
 
 #[test]
+fn value_checks_are_regenerated_from_prefect() {
+    let Some(v) = venv() else { return };
+    let out = Command::new(v.join("bin/python"))
+        .arg(format!(
+            "{}/scripts/prefect-checks.py",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .env("DO_NOT_TRACK", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let committed = std::fs::read_to_string(format!(
+        "{}/data/prefect-checks.tsv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    assert_eq!(
+        stdout(&out),
+        committed,
+        "data/prefect-checks.tsv is stale: run scripts/prefect-checks.py with the prefect venv"
+    );
+}
+
+/// Issue 17, item 6: `config set` accepts exactly what Prefect's own validation accepts (the
+/// check `prefect config set` runs: `Profile.validate_settings`), for the catalogue's bool, int,
+/// float and Literal settings and a sample of values: fixed hard cases plus seeded random ones.
+#[test]
+fn config_set_value_checks_agree_with_prefect() {
+    let Some(v) = venv() else { return };
+    let tsv = std::fs::read_to_string(format!(
+        "{}/data/prefect-settings.tsv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut by_type: std::collections::BTreeMap<&str, Vec<(String, String)>> = Default::default();
+    for line in tsv.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (name, kind, ty) = (f[0], f[1], f[5]);
+        if kind != "canonical" || name == "PREFECT_HOME" || name == "PREFECT_PROFILES_PATH" {
+            continue;
+        }
+        let class = match ty.trim_start_matches("Optional[").trim_end_matches(']') {
+            "<class 'bool'>" => "bool",
+            "<class 'int'>" => "int",
+            "<class 'float'>" => "float",
+            t if t.starts_with("Literal[") => "literal",
+            _ => continue,
+        };
+        by_type
+            .entry(class)
+            .or_default()
+            .push((name.to_string(), ty.to_string()));
+    }
+    // A seeded generator: the same sample every run, different values per setting.
+    let mut seed: u64 = 0x005e_ed17;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let alphabet: Vec<char> = "0123456789._-+eEinfatyrusolNIFT ".chars().collect();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (class, settings) in &by_type {
+        let fixed: Vec<String> = match *class {
+            "bool" => [
+                "true", "True", "TRUE", "tRuE", "yes", "Y", "on", "1", "0", "off", "F", "no",
+                "nope", "2", "", " true", "false ",
+            ]
+            .map(String::from)
+            .to_vec(),
+            "int" | "float" => [
+                "0", "1", "-1", "+4", " 5 ", "1.0", "1.", "1.5", "1e3", "1_000", "1__0", "_1",
+                "0x10", "inf", "-inf", "nan", "Infinity", "1e400", ".5", "-0.0", "", "abc",
+            ]
+            .map(String::from)
+            .to_vec(),
+            _ => Vec::new(),
+        };
+        for (i, (name, ty)) in settings.iter().enumerate() {
+            let mut values = fixed.clone();
+            if *class == "literal" {
+                let choices: Vec<String> = ty
+                    .split("Literal[")
+                    .nth(1)
+                    .unwrap()
+                    .split(", ")
+                    .map(|c| c.trim_matches(|c| c == '\'' || c == ']').to_string())
+                    .collect();
+                for c in &choices {
+                    values.extend([
+                        c.clone(),
+                        c.to_lowercase(),
+                        c.to_uppercase(),
+                        format!(" {c}"),
+                        format!("{c}x"),
+                    ]);
+                }
+                values.extend(["".to_string(), "nope".to_string()]);
+            } else if i % 6 != 0 {
+                // Fixed values for every sixth setting of a type; random ones for all.
+                values.clear();
+            }
+            for _ in 0..4 {
+                let len = 1 + (next() % 6) as usize;
+                values.push(
+                    (0..len)
+                        .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                        .collect(),
+                );
+            }
+            pairs.extend(values.into_iter().map(|v| (name.clone(), v)));
+        }
+    }
+    // Prefect's verdicts, from one Python process.
+    // `prefect config set` validates with `Profile.validate_settings` (the whole Settings model,
+    // ~35 ms a value); the field's own model gives the same verdict ~30x faster. Every tenth pair
+    // is judged both ways, and a difference fails the test.
+    let oracle = r#"import json, sys
+from prefect.settings import Settings
+from prefect.settings.legacy import _get_settings_fields
+from prefect.settings.profiles import Profile
+f = _get_settings_fields(Settings)
+def full(n, v):
+    try:
+        Profile(name="t", settings={f[n]: v}).validate_settings()
+        return True
+    except Exception:
+        return False
+def inner(n, v):
+    parts = f[n].accessor.split(".")
+    m = Settings
+    for p in parts[:-1]:
+        m = m.model_fields[p].annotation
+    try:
+        m.model_validate({parts[-1]: v})
+        return True
+    except Exception:
+        return False
+out = []
+for i, (n, v) in enumerate(json.load(sys.stdin)):
+    ok = inner(n, v)
+    if i % 10 == 0 and full(n, v) != ok:
+        sys.exit(f"the field's model and Profile.validate_settings disagree on {n}={v!r}")
+    out.append(ok)
+print(json.dumps(out))
+"#;
+    let mut child = Command::new(v.join("bin/python"))
+        .args(["-c", oracle])
+        .env("DO_NOT_TRACK", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        child.stdin.as_mut().unwrap(),
+        serde_json::to_string(&pairs).unwrap().as_bytes(),
+    )
+    .unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    let theirs: Vec<bool> = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("oracle: {e}: {}", stderr(&out)));
+    assert_eq!(theirs.len(), pairs.len());
+    let sb = Sandbox::new();
+    sb.write_profiles("[profiles.t]\n");
+    // Each verdict is a real `config set`, which fsyncs; on tmpfs that costs nothing.
+    let shm = std::path::Path::new("/dev/shm");
+    let scratch = shm
+        .is_dir()
+        .then(|| tempfile::tempdir_in(shm).ok())
+        .flatten();
+    if let Some(d) = &scratch {
+        std::fs::write(d.path().join("profiles.toml"), "[profiles.t]\n").unwrap();
+        sb.set_env(
+            "PREFECT_PROFILES_PATH",
+            &d.path().join("profiles.toml").display().to_string(),
+        );
+    }
+    let mut disagree = Vec::new();
+    for ((name, value), prefect_ok) in pairs.iter().zip(&theirs) {
+        let o = sb.run(&["config", "set", "-p", "t", &format!("{name}={value}")]);
+        if o.status.success() != *prefect_ok {
+            disagree.push(format!(
+                "{name}={value:?}: prefect {}, prefectx {} {}",
+                if *prefect_ok { "accepts" } else { "rejects" },
+                if o.status.success() {
+                    "accepts"
+                } else {
+                    "rejects"
+                },
+                stderr(&o).trim()
+            ));
+        }
+    }
+    eprintln!("value checks compared with prefect: {} pairs", pairs.len());
+    assert!(
+        disagree.is_empty(),
+        "{} disagreements:\n{}",
+        disagree.len(),
+        disagree.join("\n")
+    );
+}
+
+#[test]
 fn prefectx_profile_changes_are_what_prefect_sees() {
     let Some(v) = venv() else { return };
     let sb = Sandbox::new();
