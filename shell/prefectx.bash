@@ -71,6 +71,21 @@ prefect() {
 # `PREFECT_PROFILE=NAME cmd` for any other command cannot be fixed from here: say so before it
 # runs (a DEBUG trap: builtins only, no process). Another DEBUG trap already set still runs.
 __prefectx_preexec() {
+  [[ "$1" == *PREFECT_* ]] || \builtin return 0
+  # A PREFECT_* value changed by hand (issue 17): the prompt marks it with `*` until the next
+  # apply, which names it.
+  \builtin local __prefectx_hand=
+  if [[ "$1" =~ ^[[:space:]]*(export|unset|declare|typeset|readonly)[[:space:]]+(-[A-Za-z]+[[:space:]]+)*(PREFECT_[A-Z0-9_]+) ]]; then
+    __prefectx_hand="${BASH_REMATCH[3]}"
+  elif [[ "$1" =~ ^[[:space:]]*(PREFECT_[A-Z0-9_]+)=[^[:space:]]*[[:space:]]*(;|$) ]]; then
+    __prefectx_hand="${BASH_REMATCH[1]}"
+  fi
+  if [[ -n "$__prefectx_hand" ]]; then
+    case "$__prefectx_hand" in
+      PREFECT_PROFILE | PREFECT_HOME | PREFECT_PROFILES_PATH) ;;
+      *) [[ "${PREFECTX_PROMPT-}" == *'*' ]] || PREFECTX_PROMPT="${PREFECTX_PROMPT-}*" ;;
+    esac
+  fi
   [[ "${PREFECTX_WRAP_PREFECT-}" != 0 && "${PREFECTX_EXPORT-}" != profile ]] || \builtin return 0
   [[ "$1" == *PREFECT_PROFILE=* ]] || \builtin return 0
   if [[ "$1" =~ ^([A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*[[:space:]]+)*PREFECT_PROFILE=([^[:space:]]*)[[:space:]]+([A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*[[:space:]]+)*([^[:space:]=]+) ]]; then

@@ -66,6 +66,12 @@ end
 
 # `PREFECT_PROFILE=NAME cmd` for any other command: said before it runs (fish_preexec).
 function __prefectx_preexec --on-event fish_preexec
+    string match -q -- '*PREFECT_*' $argv[1]; or return 0
+    # A PREFECT_* value changed by hand (issue 17): `*` in the prompt until the next apply.
+    set -l hand (string match -r -- '^\s*(?:set\s+(?:-[a-zA-Z]+\s+)*|export\s+)(PREFECT_[A-Z0-9_]+)' $argv[1])
+    if set -q hand[2]; and not contains -- $hand[2] PREFECT_PROFILE PREFECT_HOME PREFECT_PROFILES_PATH
+        string match -q -- '*\*' "$PREFECTX_PROMPT"; or set -gx PREFECTX_PROMPT "$PREFECTX_PROMPT*"
+    end
     test "$PREFECTX_WRAP_PREFECT" != 0; and test "$PREFECTX_EXPORT" != profile; or return 0
     string match -q -- '*PREFECT_PROFILE=*' $argv[1]; or return 0
     set -l m (string match -r -- '^(?:\s*[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*?\s*PREFECT_PROFILE=(\S*)\s+(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*([^\s=]+)' $argv[1])

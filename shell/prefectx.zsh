@@ -66,6 +66,20 @@ prefect() {
 
 # `PREFECT_PROFILE=NAME cmd` for any other command: said before it runs (preexec; builtins).
 __prefectx_preexec() {
+  [[ "$1" == *PREFECT_* ]] || \builtin return 0
+  # A PREFECT_* value changed by hand (issue 17): `*` in the prompt until the next apply.
+  \builtin local __prefectx_hand=
+  if [[ "$1" =~ '^[[:space:]]*(export|unset|declare|typeset|readonly)[[:space:]]+(-[A-Za-z]+[[:space:]]+)*(PREFECT_[A-Z0-9_]+)' ]]; then
+    __prefectx_hand="${match[3]}"
+  elif [[ "$1" =~ '^[[:space:]]*(PREFECT_[A-Z0-9_]+)=[^[:space:]]*[[:space:]]*(;|$)' ]]; then
+    __prefectx_hand="${match[1]}"
+  fi
+  if [[ -n "$__prefectx_hand" ]]; then
+    case "$__prefectx_hand" in
+      (PREFECT_PROFILE | PREFECT_HOME | PREFECT_PROFILES_PATH) ;;
+      (*) [[ "${PREFECTX_PROMPT-}" == *'*' ]] || PREFECTX_PROMPT="${PREFECTX_PROMPT-}*" ;;
+    esac
+  fi
   [[ "${PREFECTX_WRAP_PREFECT-}" != 0 && "${PREFECTX_EXPORT-}" != profile ]] || \builtin return 0
   [[ "$1" == *PREFECT_PROFILE=* ]] || \builtin return 0
   \builtin local -a __prefectx_w

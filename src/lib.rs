@@ -16,6 +16,7 @@ mod edit;
 mod error;
 mod fastpath;
 mod fastread;
+mod handmade;
 mod output;
 mod paths;
 mod picker;

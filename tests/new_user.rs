@@ -476,3 +476,57 @@ fn delete_keeps_the_comments_of_the_profile_before() {
         head.replace("dev\"\n\n[profiles.dev]", "dev2\"\n\n[profiles.dev2]")
     );
 }
+
+/// Item 7: values exported by hand were reset by the next change of the file without a word.
+#[test]
+fn values_changed_by_hand_are_marked_and_named_when_replaced() {
+    for shell in interactive_shells() {
+        let sb = Sandbox::new();
+        sb.write_profiles(FILE);
+        let mut t = hooked(&sb, shell);
+        t.run("prefectx use development");
+        // A one-shot prefix changes nothing in the shell: no mark.
+        t.run("PREFECT_API_URL=http://once/api true");
+        assert!(!t.var("PREFECTX_PROMPT").ends_with('*'), "{shell}");
+        let (set_url, set_level) = match shell {
+            "fish" => (
+                "set -gx PREFECT_API_URL http://manual/api",
+                "set -gx PREFECT_LOGGING_LEVEL DEBUG",
+            ),
+            _ => (
+                "export PREFECT_API_URL=http://manual/api",
+                "export PREFECT_LOGGING_LEVEL=DEBUG",
+            ),
+        };
+        t.run(set_url);
+        t.run(set_level);
+        let prompt = t.var("PREFECTX_PROMPT");
+        assert!(
+            prompt.ends_with('*') && !prompt.ends_with("**"),
+            "{shell}: {prompt}"
+        );
+        let sums = t.var("__PREFECTX_SUMS");
+        assert!(
+            sums.contains("PREFECT_API_URL:")
+                && !sums.contains("dev.example")
+                && !sums.contains("manual"),
+            "{shell}: {sums}"
+        );
+        // An unrelated change of the file elsewhere re-applies, and says what it replaced.
+        assert!(sb.run(&["profile", "create", "other"]).status.success());
+        let out = t.run("");
+        assert!(
+            out.contains(
+                "replaces what was set by hand in this shell: PREFECT_API_URL, PREFECT_LOGGING_LEVEL; to keep such a value, list it in PREFECTX_KEEP"
+            ),
+            "{shell}: {out}"
+        );
+        assert_eq!(t.var("PREFECT_API_URL"), DEV, "{shell}");
+        assert!(!t.var("PREFECTX_PROMPT").ends_with('*'), "{shell}");
+        // Said once; an unchanged shell re-applied says nothing.
+        assert!(sb.run(&["profile", "create", "another"]).status.success());
+        let out = t.run("");
+        assert!(!out.contains("by hand"), "{shell}: {out}");
+        t.exit();
+    }
+}

@@ -7,6 +7,7 @@
 //! __PREFECTX_APPLIED (the profile applied last, to notice a PREFECT_PROFILE the user set),
 //! __PREFECTX_REFUSED (a PREFECT_PROFILE naming no profile, said once), __PREFECTX_PIN_TTY
 //! (the terminal the pin was set in),
+//! __PREFECTX_SUMS (keyed digests of the values applied, handmade.rs),
 //! __PREFECTX_STAMP (this shell's stamp file), __PREFECTX_FILE (the profiles file applied),
 //! PREFECTX_PROMPT (the prompt segment).
 
@@ -381,7 +382,25 @@ fn apply(
     } else {
         plan::plan(&resolved)
     };
+    // Values the user changed by hand are replaced by an automatic re-apply: say which, once
+    // (issue 17). The digests, never the values, are kept for the next time.
+    if matches!(action, Action::Init(_) | Action::Refresh) {
+        if let Some(recorded) = env("__PREFECTX_SUMS") {
+            let names = crate::handmade::changed_by_hand(&recorded, &plan);
+            if !names.is_empty() {
+                output::note(&format!(
+                    "prefectx: applying profile {} again replaces what was set by hand in this shell: {}; to keep such a value, list it in PREFECTX_KEEP, or store it in the profile with `prefectx config set NAME=VALUE`",
+                    q(&name),
+                    names.join(", ")
+                ));
+            }
+        }
+    }
     out.push_str(&shell.render(&plan));
+    match crate::handmade::sums(&plan) {
+        Some(sums) => shell.export(out, "__PREFECTX_SUMS", &sums),
+        None => shell.unset(out, "__PREFECTX_SUMS"),
+    }
     match &pin {
         Some(p) => shell.export(out, "__PREFECTX_PIN", p),
         None => shell.unset(out, "__PREFECTX_PIN"),

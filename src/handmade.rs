@@ -1,0 +1,123 @@
+//! Values changed by hand in a hooked shell (issue 17): `export PREFECT_API_URL=...` lasted
+//! until the next change of the profiles file, which reset it without a word. At every apply the
+//! hook records, per name, a keyed digest of the value it set (`__PREFECTX_SUMS`, never the
+//! value: a plain hash of an API key in the environment could be guessed offline, so the key is
+//! a secret of the user's in a 0600 file); the next automatic re-apply compares and names what
+//! the user changed, added or removed.
+
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+
+use sha2::{Digest, Sha256};
+
+use crate::paths::{self, PrivateDir};
+use crate::plan::Plan;
+
+/// The user's digest key: 32 random bytes in `~/.cache/prefectx/hook-key`, made on first use.
+fn key() -> Option<Vec<u8>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let cache = paths::cache_dir().ok()?;
+    let _ = paths::create_private_dir(&cache);
+    let dir = PrivateDir::open(&cache)?;
+    let path = dir.path.join("hook-key");
+    if let Ok(mut f) = std::fs::File::open(&path) {
+        let mut k = Vec::new();
+        f.read_to_end(&mut k).ok()?;
+        return (k.len() == 32).then_some(k);
+    }
+    let mut k = vec![0u8; 32];
+    // SAFETY: the buffer is 32 writable bytes.
+    let n = unsafe { libc::getrandom(k.as_mut_ptr().cast(), k.len(), 0) };
+    if n != 32 {
+        return None;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+        .ok()?;
+    f.write_all(&k).ok()?;
+    Some(k)
+}
+
+/// HMAC-SHA256 (RFC 2104) of `msg` under `key` (at most 64 bytes, as ours is).
+fn hmac(key: &[u8], msg: &[u8]) -> Vec<u8> {
+    let mut block = [0u8; 64];
+    let n = key.len().min(64);
+    block[..n].copy_from_slice(&key[..n]);
+    let pad = |b: u8| block.iter().map(|k| k ^ b).collect::<Vec<u8>>();
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(msg)
+        .finalize();
+    let outer = Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize();
+    outer.to_vec()
+}
+
+/// The digest of `name=value`: 16 hex digits of its HMAC.
+fn digest(key: &[u8], name: &str, value: &str) -> String {
+    hmac(key, format!("{name}={value}").as_bytes())[..8]
+        .iter()
+        .fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// `NAME:digest ...` for what `plan` sets, to export as __PREFECTX_SUMS.
+pub fn sums(plan: &Plan) -> Option<String> {
+    let key = key()?;
+    let parts: Vec<String> = plan
+        .set
+        .iter()
+        .map(|(n, v)| format!("{n}:{}", digest(&key, n, v)))
+        .collect();
+    Some(parts.join(" "))
+}
+
+/// The names whose value in this environment is not what the last apply set (`recorded`, the
+/// inherited __PREFECTX_SUMS), plus those the plan would unset that the last apply did not
+/// leave: set, changed or removed by hand.
+pub fn changed_by_hand(recorded: &str, plan: &Plan) -> Vec<String> {
+    let Some(key) = key() else { return Vec::new() };
+    let mut names = Vec::new();
+    let mut ours = Vec::new();
+    for part in recorded.split_whitespace() {
+        let Some((name, sum)) = part.split_once(':') else {
+            continue;
+        };
+        ours.push(name);
+        let now = std::env::var(name).ok();
+        if now.is_none_or(|v| digest(&key, name, &v) != sum) {
+            names.push(name.to_string());
+        }
+    }
+    for name in &plan.unset {
+        if !ours.contains(&name.as_str()) {
+            names.push(name.clone());
+        }
+    }
+    names.retain(|n| n != "PREFECT_PROFILE");
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_sha256_matches_rfc_4231() {
+        // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+        let h = hmac(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(h[..8], [0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e]);
+        assert_eq!(digest(b"k", "A", "b").len(), 16);
+        assert_ne!(digest(b"k", "A", "b"), digest(b"k2", "A", "b"));
+    }
+}
