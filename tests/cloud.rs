@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::cloud::{self, Reply, Server, GOOD_KEY};
 use common::*;
@@ -505,16 +505,13 @@ fn a_day_old_cache_answers_completion_at_once_and_refreshes_in_the_background() 
         "answered from the old cache"
     );
     // One detached refresh: one request, and a fresh cache.
-    for _ in 0..100 {
-        let fresh = std::fs::read_to_string(&file)
+    wait_until(20, "the background refresh to rewrite the cache", || {
+        std::fs::read_to_string(&file)
             .ok()
             .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| v["fetched_at"].as_u64());
-        if fresh.is_some_and(|f| f > old) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+            .and_then(|v| v["fetched_at"].as_u64())
+            .is_some_and(|f| f > old)
+    });
     assert_eq!(server.count(), 2, "exactly one background refresh");
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
@@ -604,7 +601,7 @@ fn interactive_login_with_a_pasted_key_and_the_workspace_picker() {
     let t = Tmux::start(cmd, "login");
     t.wait_for("How would you like to authenticate?");
     t.keys(&["Down"]);
-    std::thread::sleep(Duration::from_millis(200));
+    t.wait_for("> Paste an API key");
     t.keys(&["Enter"]);
     t.wait_for("Paste your API key");
     t.keys(&["-l", GOOD_KEY]);
@@ -616,7 +613,7 @@ fn interactive_login_with_a_pasted_key_and_the_workspace_picker() {
         "{s}"
     );
     t.keys(&["-l", "sandbox"]);
-    std::thread::sleep(Duration::from_millis(200));
+    t.wait_for("> personal/sandbox");
     t.keys(&["Enter"]);
     let s = t.wait_for("EXIT=");
     assert!(
@@ -663,7 +660,7 @@ fn many_workspaces_over_several_accounts_ask_for_the_account_first() {
     let s = t.wait_for("Which account?");
     assert!(s.contains("acme") && s.contains("personal"), "{s}");
     t.keys(&["-l", "personal"]);
-    std::thread::sleep(Duration::from_millis(200));
+    t.wait_for("> personal");
     t.keys(&["Enter"]);
     let s = t.wait_for("Which workspace?");
     assert!(
@@ -671,7 +668,7 @@ fn many_workspaces_over_several_accounts_ask_for_the_account_first() {
         "only that account's workspaces: {s}"
     );
     t.keys(&["-l", "p3"]);
-    std::thread::sleep(Duration::from_millis(200));
+    t.wait_for("> personal/p3");
     t.keys(&["Enter"]);
     let s = t.wait_for("EXIT=");
     assert!(s.contains("Using workspace 'personal/p3'"), "{s}");

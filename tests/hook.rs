@@ -309,7 +309,9 @@ fn use_without_a_name_opens_a_picker_on_a_terminal() {
         t.keys(&["prefectx use", "Enter"]);
         t.wait_for("prod (current)");
         t.keys(&["Down"]);
-        std::thread::sleep(std::time::Duration::from_millis(200));
+        wait_until(20, "the highlight to move", || {
+            !t.screen().contains("> prod (current)")
+        });
         t.keys(&["Escape"]);
         t.wait_for("cancelled");
         t.keys(&["-l", "echo P2=$PREFECT_PROFILE"]);

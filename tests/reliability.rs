@@ -104,7 +104,8 @@ fn hostile_profiles_never_run_code() {
     std::fs::remove_dir(sb.profiles_path()).unwrap();
     // A FIFO: must not hang.
     let fifo = std::ffi::CString::new(sb.profiles_path().display().to_string()).unwrap();
-    assert_eq!(unsafe { libc_mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
     check_hostile(&sb, "a FIFO", Some("not a regular file"));
     std::fs::remove_file(sb.profiles_path()).unwrap();
     // A symlinked file is read through; a dangling one means "no file".
@@ -130,24 +131,41 @@ fn hostile_profiles_never_run_code() {
     check_hostile(&sb, "20,000 profiles", None);
 }
 
-extern "C" {
-    #[link_name = "mkfifo"]
-    fn libc_mkfifo(path: *const std::os::raw::c_char, mode: u32) -> i32;
-}
-
 #[test]
 fn unreadable_file_is_one_clear_line() {
     let sb = Sandbox::new();
     sb.write_profiles("[profiles.a]\n");
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(sb.profiles_path(), std::fs::Permissions::from_mode(0o000)).unwrap();
-    if std::fs::read(sb.profiles_path()).is_ok() {
-        eprintln!(
-            "SKIP: running as root, which reads any file; the unreadable case cannot be made here"
-        );
+    if std::fs::read(sb.profiles_path()).is_err() {
+        check_hostile(&sb, "unreadable", Some("Permission denied"));
         return;
     }
-    check_hostile(&sb, "unreadable", Some("Permission denied"));
+    // Root reads any file (CI runs as root): the file is made unreadable for a second user,
+    // who runs prefectx (issue 12: this case used to pass silently as root).
+    if !can_be_another_user() {
+        return;
+    }
+    open_path_to_others(&sb.prefect_home());
+    for d in [sb.home(), sb.prefect_home()] {
+        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = as_other_user(BIN)
+        .arg("ls")
+        .env_clear()
+        .envs(sb.envs())
+        .current_dir("/")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&sb.profiles_path().display().to_string())
+            && err.contains("Permission denied"),
+        "{err}"
+    );
 }
 
 fn big_file() -> String {
@@ -384,15 +402,26 @@ fn the_key_shows_only_in_env_and_exec_output() {
         outputs.push(out);
     }
     // watch --json: one line, no key.
-    let w = sb
+    let mut w = sb
         .cmd()
         .args(["watch", "--json"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(800));
-    unsafe { libc_kill(w.id() as i32, 15) };
+    // Its first line, read as it comes (no fixed wait), then SIGTERM.
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(w.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(w.id() as i32, libc::SIGTERM) };
     let out = w.wait_with_output().unwrap();
+    let out = std::process::Output {
+        stdout: [first.into_bytes(), out.stdout].concat(),
+        ..out
+    };
     assert!(
         stdout(&out).contains("\"profile\":\"c\""),
         "{}",
@@ -429,9 +458,4 @@ fn the_key_shows_only_in_env_and_exec_output() {
     // env and exec do carry it (that is their job).
     assert!(stdout(&sb.run(&["env", "--shell", "bash"])).contains(GOOD_KEY));
     assert_eq!(mode(&sb.profiles_path()), 0o600, "writes kept the mode");
-}
-
-extern "C" {
-    #[link_name = "kill"]
-    fn libc_kill(pid: i32, sig: i32) -> i32;
 }

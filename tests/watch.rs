@@ -51,13 +51,10 @@ impl Watch {
     }
 
     fn stop(mut self, sig: i32) -> i32 {
-        unsafe { kill(self.child.id() as i32, sig) };
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(self.child.id() as i32, sig) };
         self.child.wait().unwrap().code().unwrap_or(-1)
     }
-}
-
-extern "C" {
-    fn kill(pid: i32, sig: i32) -> i32;
 }
 
 const FILE: &str = "active = \"dev\"\n\n[profiles.dev]\nPREFECT_API_URL = \"http://dev:4200/api\"\n\n[profiles.prod]\nPREFECT_API_URL = \"http://prod:4200/api\"\n";
