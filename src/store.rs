@@ -178,6 +178,17 @@ pub fn modify<T>(
     let _lock = lock_file(&dir, &target)?;
     remove_stale_temps(&dir, &temp_prefix(&target));
 
+    // A file without its owner's write bit is one the user protected: Prefect fails on it for a
+    // normal user, and a rename would replace it anyway, so it is refused (issue 12).
+    if let Some(m) = fs::metadata(&target).ok().filter(|m| m.is_file()) {
+        let mode = m.permissions().mode() & 0o7777;
+        if mode & 0o200 == 0 {
+            return Err(Error::new(format!(
+                "{}: the file is read-only (mode {mode:03o}); nothing was changed",
+                target.display()
+            )));
+        }
+    }
     let (text, mode) = match profiles::read_text(&target)? {
         Some(t) => {
             let mode = fs::metadata(&target)

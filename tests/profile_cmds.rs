@@ -355,3 +355,23 @@ fn unwritable_location_fails_cleanly() {
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("/proc/nope"), "{}", stderr(&out));
 }
+
+/// Issue 12, item 7: a read-only file (no write bit for its owner) is refused, not replaced.
+#[test]
+fn a_read_only_profiles_file_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    std::fs::set_permissions(sb.profiles_path(), std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = sb.run(&["config", "set", "PREFECT_API_URL=http://x/api"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "prefectx: {}: the file is read-only (mode 444); nothing was changed\n",
+            sb.profiles_path().display()
+        )
+    );
+    assert_eq!(sb.read_profiles(), FILE);
+    assert_eq!(mode(&sb.profiles_path()), 0o444);
+}
