@@ -1,6 +1,6 @@
 //! The workspace cache: what `GET /me/workspaces` returned, per Cloud API URL and key, so
 //! prompt and completion can name workspaces without the network. Files are 0600 in a 0700
-//! folder and are named by a hash of the key, never the key (design.md "Files").
+//! folder and are named by a hash of the key, never the key.
 
 use std::fs;
 use std::io::Write;
@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Context, Result};
 use crate::paths;
 
-/// Prefect's `Workspace` model: the seven required fields (prefect.md 7.3).
+/// Prefect's `Workspace` model: the seven required fields (docs/prefect-compat.md, "Cloud").
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Workspace {
     pub account_id: String,

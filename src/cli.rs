@@ -1,5 +1,5 @@
 //! Every clap type in one place, so completion scripts are generated from one definition
-//! (style.md: zoxide keeps its commands in one file for the same reason).
+//! (zoxide keeps its commands in one file for the same reason).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;

@@ -1,6 +1,6 @@
 //! Format-preserving changes to the profiles document: comments, order, spacing and keys we do
 //! not know stay byte for byte outside what changes. Values are written as TOML strings, as
-//! Prefect writes them (prefect.md 1.5).
+//! Prefect writes them (docs/prefect-compat.md, "Writing the file").
 
 use toml_edit::{value, DocumentMut, Item, Table, TableLike};
 
@@ -114,7 +114,7 @@ fn new_table(doc: &mut DocumentMut) -> Table {
 }
 
 /// Makes sure `[profiles.NAME]` exists. A bundled profile missing from the file is written with
-/// its bundled settings, so Prefect's runtime really uses them (prefect.md 2.4).
+/// its bundled settings, so Prefect's runtime really uses them (docs/prefect-compat.md, "A bundled profile named by `active`").
 /// Returns true when the table was created.
 pub fn ensure_profile(doc: &mut DocumentMut, name: &str) -> Result<bool> {
     if profiles_table(doc)?.contains_key(name) {

@@ -1,4 +1,4 @@
-//! One error type for the whole binary: a one-line message and an exit code (design.md: 0 ok,
+//! One error type for the whole binary: a one-line message and an exit code (0 ok,
 //! 1 failure, 2 usage).
 
 use std::fmt;

@@ -63,7 +63,7 @@ fn parse_and_run(dispatch: fn(cli::Command) -> error::Result<i32>) -> ! {
     std::process::exit(code);
 }
 
-/// One line on stderr for an error, and its exit code (style.md lesson 5).
+/// One line on stderr for an error, and its exit code.
 fn finish(result: error::Result<i32>) -> i32 {
     match result {
         Ok(code) => code,

@@ -1,5 +1,5 @@
 //! The profiles file, read: which profiles exist, which is active, and what each one sets.
-//! Prefect's bundled profiles (prefect.md 1.4) count as present whenever the file lacks them.
+//! Prefect's bundled profiles (docs/prefect-compat.md, "Bundled profiles") count as present whenever the file lacks them.
 //! Writing lives in `store.rs` (atomic save) and `edit.rs` (format-preserving changes).
 
 use std::path::Path;
@@ -11,7 +11,7 @@ use crate::output::q;
 use crate::paths::Location;
 use crate::settings;
 
-/// Prefect 3.9.1's `settings/profiles.toml`, byte for byte in meaning (prefect.md 1.4).
+/// Prefect 3.9.1's `settings/profiles.toml`, byte for byte in meaning (docs/prefect-compat.md, "Bundled profiles").
 pub const BUNDLED: &[(&str, &[(&str, &str)])] = &[
     ("ephemeral", &[("PREFECT_SERVER_EPHEMERAL_ENABLED", "true")]),
     ("local", &[("PREFECT_API_URL", "http://127.0.0.1:4200/api")]),
@@ -111,7 +111,7 @@ impl Resolved {
     }
 }
 
-/// Why a profile is the one in effect (design.md "Which profile applies").
+/// Why a profile is the one in effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Selected {
     Flag,
@@ -241,7 +241,7 @@ pub fn read_text(path: &Path) -> Result<Option<String>> {
     })
 }
 
-/// Python's `str()` of a TOML value, which is what Prefect writes (prefect.md 1.5).
+/// Python's `str()` of a TOML value, which is what Prefect writes (docs/prefect-compat.md, "Writing the file").
 fn stringify(v: &Value) -> std::result::Result<String, String> {
     match v {
         Value::String(s) => {
@@ -411,7 +411,7 @@ impl Profiles {
         }
     }
 
-    /// Prefect's order (prefect.md 2.1): flag, PREFECT_PROFILE, `active`, `ephemeral`.
+    /// Prefect's order (docs/prefect-compat.md, "How Prefect chooses the profile"): flag, PREFECT_PROFILE, `active`, `ephemeral`.
     /// An explicit name that does not exist is an error; a dangling `active` falls back to
     /// the default with a warning, as Prefect does.
     pub fn select(&self, flag: Option<&str>) -> Result<(String, Selected)> {
@@ -469,7 +469,7 @@ impl Profiles {
     }
 
     /// What applying `name` sets. A profile in the file uses its own table only, which is
-    /// what Prefect's runtime reads (prefect.md 2.4); a bundled one missing from the file
+    /// what Prefect's runtime reads (docs/prefect-compat.md, "A bundled profile named by `active`"); a bundled one missing from the file
     /// uses the bundled settings.
     pub fn resolve(&self, name: &str) -> Result<Resolved> {
         let path = self.loc.path.display();
@@ -516,7 +516,7 @@ impl Profiles {
                     _ => settings.push((key.to_string(), value.clone())),
                 }
             }
-            // An alias counts only when its canonical name is absent (prefect.md 1.5).
+            // An alias counts only when its canonical name is absent (docs/prefect-compat.md, "Writing the file").
             for (k, v) in from_alias {
                 if !settings.iter().any(|(sk, _)| *sk == k) {
                     settings.push((k, v));

@@ -41,7 +41,7 @@ pub fn all() -> impl Iterator<Item = Setting> {
     TSV.lines().skip(1).filter_map(parse_line)
 }
 
-/// Looks a name up exactly (Prefect's check is case-sensitive, prefect.md 4.1). One substring
+/// Looks a name up exactly (Prefect's check is case-sensitive, docs/prefect-compat.md, "Setting names"). One substring
 /// search for the line, not a parse of the whole table: `env` looks up every key of the
 /// profile, and the scan was 41% of its instructions (callgrind, issue 7). The pattern
 /// `\nNAME\t` is put together on the stack, not with `format!`: no allocation per key.
@@ -62,7 +62,7 @@ pub fn lookup(name: &str) -> Option<Setting> {
 }
 
 /// The canonical name for a dotted accessor such as `api.url` (Prefect's CLI accepts these in
-/// profiles; its runtime ignores them, prefect.md 1.5).
+/// profiles; its runtime ignores them, docs/prefect-compat.md, "Setting names").
 pub fn by_accessor(accessor: &str) -> Option<Setting> {
     all().find(|s| s.accessor == accessor && !s.is_alias())
 }
@@ -113,7 +113,7 @@ pub fn is_secret(name: &str) -> bool {
     }
 }
 
-/// Names only the environment may set; `config set` refuses them (prefect.md 4.1) and `env`
+/// Names only the environment may set; `config set` refuses them (docs/prefect-compat.md, "Setting names") and `env`
 /// never emits them from a profile, since they decide which file the shell follows.
 pub const ENV_ONLY: [&str; 2] = ["PREFECT_HOME", "PREFECT_PROFILES_PATH"];
 
@@ -172,7 +172,7 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// Checks a value against the catalogue's type, for the common types (bool, int, float,
-/// Literal). Prefect validates with pydantic (prefect.md 4.1 step 4); what we cannot judge
+/// Literal). Prefect validates with pydantic (docs/prefect-compat.md, "Setting names" step 4); what we cannot judge
 /// here is accepted and left to Prefect.
 /// What Prefect checks beyond a value's type (bounds, upper-casing), from
 /// `data/prefect-checks.tsv`, made by `scripts/prefect-checks.py` from the real package.

@@ -1,5 +1,5 @@
 //! What a profile points at: a Prefect Cloud workspace, a server, or an ephemeral server.
-//! Decided from the profile's settings alone; no network (prefect.md 7.5).
+//! Decided from the profile's settings alone; no network (docs/prefect-compat.md, "Cloud").
 
 use crate::cache;
 use crate::profiles::Resolved;
@@ -36,7 +36,7 @@ fn is_uuidish(s: &str) -> bool {
     s.len() == 36 && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
-/// `accounts/<36>/workspaces/<36>` in a URL, as Prefect's regex reads it (prefect.md 7.1).
+/// `accounts/<36>/workspaces/<36>` in a URL, as Prefect's regex reads it (docs/prefect-compat.md, "Cloud").
 pub fn workspace_ids(url: &str) -> Option<(String, String)> {
     let i = url.find("accounts/")?;
     let rest = &url[i + "accounts/".len()..];

@@ -57,7 +57,7 @@ fn ours_json(sb: &Sandbox, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// What Prefect's runtime actually uses (not what its CLI shows): prefect.md 2.4.
+/// What Prefect's runtime actually uses (not what its CLI shows): docs/prefect-compat.md, "A bundled profile named by `active`".
 fn runtime(sb: &Sandbox, venv: &std::path::Path) -> (String, String) {
     let mut c = Command::new(venv.join("bin/python"));
     c.env_clear()
@@ -587,7 +587,7 @@ fn files_written_by_prefect_read_right_and_ours_read_right_by_prefect() {
     let theirs = prefect_json(&sb, &v, &["profile", "inspect", "ünï", "-o", "json"]);
     assert_eq!(theirs["PREFECT_API_URL"], "http://u/api");
     assert_eq!(theirs["PREFECT_LOGGING_LEVEL"], "WARNING");
-    // Found here, not in prefect.md: Prefect's `inspect -o json` shows a hand-written TOML
+    // Found here, now in docs/prefect-compat.md, "Numbers written by hand": Prefect's `inspect -o json` shows a hand-written TOML
     // number as a JSON number; we show the string Prefect's writer and the env would carry.
     assert_eq!(theirs["PREFECT_CLIENT_MAX_RETRIES"], 4);
     let ours = ours_json(&sb, &["profile", "inspect", "ünï", "--json"]);

@@ -2,7 +2,7 @@
 //! a CA made for the test (openssl), and `prefectx-cloud` checks it with rustls and the ring
 //! provider, the code path every real login takes. The CA comes in through `SSL_CERT_FILE`
 //! (what `prefect cloud login` trusts through httpx) or `PREFECT_API_SSL_CERT_FILE` (what
-//! Prefect's API client trusts; prefect.md 5); without it the certificate is refused in one line
+//! Prefect's API client trusts; docs/prefect-compat.md, "TLS for the Cloud commands"); without it the certificate is refused in one line
 //! and nothing changes; `PREFECT_API_TLS_INSECURE_SKIP_VERIFY` skips the check with a warning.
 
 mod common;

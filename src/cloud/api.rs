@@ -1,4 +1,4 @@
-//! The Cloud endpoints prefectx uses (prefect.md 7.2).
+//! The Cloud endpoints prefectx uses (docs/prefect-compat.md, "Cloud").
 
 use crate::cache::Workspace;
 use crate::error::Result;

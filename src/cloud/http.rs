@@ -197,7 +197,7 @@ fn retry_after(r: &Response) -> Option<Duration> {
     v.trim().parse::<f64>().ok().map(secs)
 }
 
-/// 0.5 s, 1 s, 2 s, ... with ±20 % jitter (Prefect uses the same factor, prefect.md 7.4).
+/// 0.5 s, 1 s, 2 s, ... with ±20 % jitter (Prefect uses the same factor, docs/prefect-compat.md, "Retries").
 fn backoff(attempt: u32) -> Duration {
     let base = 0.5 * f64::from(1u32 << attempt.min(6));
     let nanos = SystemTime::now()

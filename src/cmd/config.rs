@@ -1,4 +1,4 @@
-//! `prefectx config set|unset|view`, following `prefect config` (prefect.md 4): names checked
+//! `prefectx config set|unset|view`, following `prefect config` (docs/prefect-compat.md, "Setting names"): names checked
 //! against the catalogue (aliases written as canonical names, did-you-mean on typos),
 //! PREFECT_HOME and PREFECT_PROFILES_PATH refused, secrets masked.
 

@@ -37,7 +37,7 @@ impl Report {
     }
 }
 
-/// Keys a project file in the current folder sets for Prefect (prefect.md 2.3).
+/// Keys a project file in the current folder sets for Prefect (docs/prefect-compat.md, "How Prefect chooses the profile").
 fn project_files(r: &mut Report) {
     if let Ok(text) = std::fs::read_to_string(".env") {
         let keys: Vec<&str> = text

@@ -1,4 +1,4 @@
-//! `prefectx login [--key KEY | --key -] [--workspace ACCOUNT/WS] [-p NAME]` (prefect.md 6.1):
+//! `prefectx login [--key KEY | --key -] [--workspace ACCOUNT/WS] [-p NAME]` (docs/prefect-compat.md, "Cloud"):
 //! one `GET /me/workspaces` validates the key and lists workspaces; only PREFECT_API_KEY and
 //! PREFECT_API_URL are written, into the current profile or `-p NAME` (created if new).
 //! Nothing is written when anything fails.

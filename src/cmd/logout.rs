@@ -1,5 +1,5 @@
 //! `prefectx logout [-p NAME]`: removes PREFECT_API_KEY and PREFECT_API_URL from the profile,
-//! as `prefect cloud logout` does (prefect.md 6.3). No network; the key is not revoked.
+//! as `prefect cloud logout` does (docs/prefect-compat.md, "Cloud"). No network; the key is not revoked.
 
 use crate::bail;
 use crate::cli::ProfileFlag;

@@ -1,4 +1,4 @@
-//! `prefectx profile create|delete|rename|inspect`, following `prefect profile` (prefect.md 3)
+//! `prefectx profile create|delete|rename|inspect`, following `prefect profile` (docs/prefect-compat.md, "Profile commands")
 //! with these differences: bundled profiles count as existing, deleting the profile in use is
 //! refused, secrets are masked unless --show-secrets.
 

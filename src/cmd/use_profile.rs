@@ -14,7 +14,7 @@ use crate::store;
 use super::q;
 
 /// Writes `active = NAME`; a bundled profile missing from the file gets its table too, so
-/// Prefect's runtime really uses it (prefect.md 2.4).
+/// Prefect's runtime really uses it (docs/prefect-compat.md, "A bundled profile named by `active`").
 pub fn write_active(name: &str) -> Result<()> {
     let loc = paths::locate()?;
     store::modify(&loc, |p, doc| {

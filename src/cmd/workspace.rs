@@ -1,4 +1,4 @@
-//! `prefectx workspace ls|set` (prefect.md 6.4, 6.5): workspaces of the profile's key, from
+//! `prefectx workspace ls|set` (docs/prefect-compat.md, "Cloud"): workspaces of the profile's key, from
 //! the cache or `GET /me/workspaces`; `set` writes only PREFECT_API_URL.
 
 use crate::bail;

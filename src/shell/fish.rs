@@ -1,5 +1,5 @@
 //! fish quoting. fish is not POSIX: inside single quotes both `\` and `'` are special, so a
-//! value ending in `\` would escape the closing quote if copied from sh (style.md lesson 1).
+//! value ending in `\` would escape the closing quote if copied from sh (fish 3: `\` and `\'` are special inside single quotes).
 
 pub const HOOK: &str = include_str!("../../shell/prefectx.fish");
 

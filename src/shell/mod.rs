@@ -1,5 +1,5 @@
 //! Shells: names, detection, and turning a plan into code for one shell. Every value that
-//! reaches a shell goes through that shell's own quoting function (style.md lesson 1).
+//! reaches a shell goes through that shell's own quoting function (fish 3: `\` and `\'` are special inside single quotes).
 
 pub mod bash;
 pub mod fish;
@@ -42,7 +42,7 @@ impl From<HookShell> for Shell {
 
 impl Shell {
     /// Maps a process or `$SHELL` name to a shell: `-zsh` (login shell) and `pwsh.exe` too
-    /// (style.md lesson 3).
+    ///.
     pub fn from_name(name: &str) -> Option<Shell> {
         let base = name.rsplit('/').next().unwrap_or(name);
         let base = base.strip_prefix('-').unwrap_or(base);
