@@ -693,6 +693,23 @@ fn proxies_come_from_the_standard_variables() {
         req.path, "http://cloud.invalid/api/me/workspaces",
         "the request went through the proxy"
     );
+    // Issue 16, finding 7: a key sent in clear to a host that is not this machine is said.
+    assert!(
+        stderr(&out)
+            .contains("prefectx: warning: sending the API key to cloud.invalid over plain http://"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains(GOOD_KEY));
+    // Loopback is not warned about.
+    let out = sb
+        .cmd()
+        .args(cloud::login_args(&[]))
+        .env("PREFECT_CLOUD_API_URL", &server.base)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("plain http"), "{}", stderr(&out));
 }
 
 #[test]

@@ -191,18 +191,15 @@ fn ctrl_c_in_a_picker_restores_the_cursor_and_exits_130() {
     if !have("tmux") {
         return;
     }
-    // The profile picker, through the hook's `prefectx use`.
+    // The profile picker, through the hook's `prefectx use`; names show as typed (item 9).
     for shell in interactive_shells() {
         let sb = Sandbox::new();
-        sb.write_profiles(FILE);
-        let t = Tmux::start(
-            shell_command(&sb, shell, &rc_text(shell, &hook_line(shell, BIN)), None),
-            &format!("{shell}-ctrlc"),
-        );
-        t.wait_for(PROMPT.trim_end());
+        sb.write_profiles(&format!("{FILE}\n[profiles.\"it's\"]\n"));
+        let t = Tmux::shell(&sb, shell, &rc_text(shell, &hook_line(shell, BIN)), "ctrlc");
         t.keys(&["-l", "prefectx use"]);
         t.keys(&["Enter"]);
-        t.wait_for("(current)");
+        let screen = t.wait_for("(current)");
+        assert!(screen.contains("  \"it's\"\n"), "{shell}: {screen}");
         assert!(!t.cursor_visible(), "{shell}: the picker hides the cursor");
         t.keys(&["C-c"]);
         let status = if shell == "fish" { "$status" } else { "$?" };
@@ -325,11 +322,7 @@ fn exec_takes_a_command_without_dashes_and_completes_it() {
             ),
             _ => hook_line(shell, BIN),
         };
-        let t = Tmux::start(
-            shell_command(&sb, shell, &rc_text(shell, &body), None),
-            &format!("{shell}-exec-tab"),
-        );
-        t.wait_for(PROMPT.trim_end());
+        let t = Tmux::shell(&sb, shell, &rc_text(shell, &body), "exec-tab");
         t.keys(&["-l", "prefectx exec development -- printen"]);
         t.keys(&["Tab"]);
         t.wait_for("-- printenv");

@@ -321,18 +321,11 @@ fn a_held_lock_gives_a_clear_message_within_the_wait() {
     if !have("flock") {
         return;
     }
-    let mut holder = Command::new("flock")
+    let mut flock = Command::new("flock");
+    flock
         .arg(sb.prefect_home().join(".profiles.toml.prefectx-lock"))
-        .args(["-c", "echo held; exec sleep 30"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(holder.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+        .args(["-c", "echo held; exec sleep 30"]);
+    let (mut holder, line) = spawn_first_line(flock);
     assert_eq!(line, "held\n");
     let out = sb
         .cmd()
@@ -402,19 +395,10 @@ fn the_key_shows_only_in_env_and_exec_output() {
         outputs.push(out);
     }
     // watch --json: one line, no key.
-    let mut w = sb
-        .cmd()
-        .args(["watch", "--json"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut watch = sb.cmd();
+    watch.args(["watch", "--json"]);
     // Its first line, read as it comes (no fixed wait), then SIGTERM.
-    let mut first = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(w.stdout.take().unwrap()),
-        &mut first,
-    )
-    .unwrap();
+    let (w, first) = spawn_first_line(watch);
     // SAFETY: signalling our own child.
     unsafe { libc::kill(w.id() as i32, libc::SIGTERM) };
     let out = w.wait_with_output().unwrap();

@@ -106,6 +106,19 @@ pub fn prefect_venv() -> Option<PathBuf> {
     None
 }
 
+/// Starts `cmd` with its stdout piped and returns it with the first line it printed, read as it
+/// comes (no fixed wait).
+pub fn spawn_first_line(mut cmd: Command) -> (std::process::Child, String) {
+    let mut child = cmd.stdout(Stdio::piped()).spawn().expect("spawn");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("piped stdout")),
+        &mut line,
+    )
+    .expect("read the first line");
+    (child, line)
+}
+
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
     extra: std::cell::RefCell<BTreeMap<String, String>>,

@@ -156,6 +156,16 @@ pub struct Tmux {
 }
 
 impl Tmux {
+    /// An interactive `shell` with `rc` in a private tmux server, at its first prompt.
+    pub fn shell(sb: &Sandbox, shell: &str, rc: &str, name: &str) -> Tmux {
+        let t = Tmux::start(
+            shell_command(sb, shell, rc, None),
+            &format!("{shell}-{name}"),
+        );
+        t.wait_for(PROMPT.trim_end());
+        t
+    }
+
     pub fn start(cmd: Command, name: &str) -> Tmux {
         let sock = format!("prefectx-test-{}-{name}", std::process::id());
         let q = |w: &str| format!("'{}'", w.replace('\'', "'\\''"));
