@@ -13,6 +13,8 @@ want dash dash
 want strace strace
 want tmux tmux
 want flock util-linux
+want setpriv util-linux
+want pgrep procps
 want cc gcc
 want nm binutils
 want openssl openssl
