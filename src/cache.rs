@@ -3,8 +3,6 @@
 //! folder and are named by a hash of the key, never the key.
 
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -84,13 +82,7 @@ pub fn write(cloud_api: &str, key: &str, workspaces: &[Workspace]) -> Result<()>
         workspaces: workspaces.to_vec(),
     })
     .context(what)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".workspaces.")
-        .permissions(fs::Permissions::from_mode(0o600))
-        .tempfile_in(&dir)
-        .context(what)?;
-    tmp.write_all(body.as_bytes()).context(what)?;
-    tmp.persist(&path).map_err(|e| e.error).context(what)?;
+    crate::atomic::write(&path, body.as_bytes(), 0o600, ".workspaces.", ".tmp").context(what)?;
     Ok(())
 }
 

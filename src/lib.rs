@@ -7,6 +7,7 @@
 //!   (`login`, `workspace`, `doctor`, the cache refresh). `prefectx` parses the command line, then
 //!   execs it with the same arguments (cmd/cloud_exec.rs).
 
+mod atomic;
 mod cache;
 mod cli;
 mod cloud;

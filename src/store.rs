@@ -4,7 +4,6 @@
 //! mode is kept; a new file is 0600 and a new Prefect home 0700.
 
 use std::fs::{self, File};
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
@@ -136,25 +135,14 @@ fn remove_stale_temps(dir: &Path, prefix: &str) {
 
 /// Writes `contents` to `target` atomically, keeping `mode`.
 fn write_atomic(target: &Path, contents: &str, mode: u32) -> Result<()> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let what = || format!("{}: cannot write the profiles file", target.display());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&temp_prefix(target))
-        .suffix(TMP_SUFFIX)
-        .permissions(fs::Permissions::from_mode(0o600))
-        .tempfile_in(dir)
-        .context(what)?;
-    // Exactly the old mode (the umask does not apply to chmod).
-    tmp.as_file()
-        .set_permissions(fs::Permissions::from_mode(mode))
-        .context(what)?;
-    tmp.write_all(contents.as_bytes()).context(what)?;
-    tmp.as_file().sync_all().context(what)?;
-    tmp.persist(target).map_err(|e| e.error).context(what)?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::atomic::write(
+        target,
+        contents.as_bytes(),
+        mode,
+        &temp_prefix(target),
+        TMP_SUFFIX,
+    )
+    .context(|| format!("{}: cannot write the profiles file", target.display()))
 }
 
 /// Reads, checks and changes the profiles file in one locked step. `change` gets the parsed
