@@ -131,7 +131,9 @@ elif [[ ";${PROMPT_COMMAND-};" != *";__prefectx_prompt;"* ]]; then
   PROMPT_COMMAND="__prefectx_prompt${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
 fi
 
-# The DEBUG trap, once: ours first, then whatever was there (bash-preexec and others).
+# The DEBUG trap, once. A trap already there (bash-preexec and others) runs first, so that what
+# it reads (`$_`, the previous command's last argument) is still what it expects; ours follows
+# on its own line, so that a comment ending the old trap cannot swallow it.
 if [[ -z "${__prefectx_trap_set-}" ]]; then
   __prefectx_trap_set=1
   __prefectx_old_trap="$(\builtin trap -p DEBUG)"
@@ -139,7 +141,7 @@ if [[ -z "${__prefectx_trap_set-}" ]]; then
   __prefectx_old_trap="${__prefectx_old_trap%\' DEBUG}"
   __prefectx_old_trap="${__prefectx_old_trap//\'\\\'\'/\'}"
   if [[ -n "$__prefectx_old_trap" ]]; then
-    \builtin trap -- '__prefectx_preexec "$BASH_COMMAND"; '"$__prefectx_old_trap" DEBUG
+    \builtin trap -- "$__prefectx_old_trap"$'\n''__prefectx_preexec "$BASH_COMMAND"' DEBUG
   else
     \builtin trap -- '__prefectx_preexec "$BASH_COMMAND"' DEBUG
   fi
