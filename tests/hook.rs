@@ -347,3 +347,30 @@ fn prompt_text_is_escaped_for_a_literal_bash_ps1() {
     assert!(!canary.exists(), "the prompt ran code");
     t.exit();
 }
+
+/// The bash hook's DEBUG trap (issue 15) runs after one the user had (bash-preexec and others
+/// rely on theirs), which still sees `$_`, the previous command's last argument.
+#[test]
+fn an_existing_bash_debug_trap_keeps_working() {
+    if !have("bash") {
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let log = sb.dir.path().join("trap.log");
+    let body = format!(
+        "trap 'echo \"OLD[$_]\" >> {} # ends in a comment' DEBUG\n{}",
+        log.display(),
+        hook_line("bash", BIN)
+    );
+    let mut t = Term::start(&sb, "bash", &rc_text("bash", &body));
+    t.run("true lastarg");
+    let out = t.run("PREFECT_PROFILE=prod true");
+    assert!(
+        out.contains("PREFECT_PROFILE=prod does not reach true"),
+        "{out}"
+    );
+    t.exit();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("OLD[lastarg]"), "{text}");
+}
