@@ -150,7 +150,11 @@ fn unreadable_file_is_one_clear_line() {
     for d in [sb.home(), sb.prefect_home()] {
         std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let out = as_other_user(BIN)
+    // A copy of the binary in the sandbox, which the second user can reach wherever CI clones.
+    let bin = sb.dir.path().join("prefectx-copy");
+    std::fs::copy(BIN, &bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = as_other_user(&bin.display().to_string())
         .arg("ls")
         .env_clear()
         .envs(sb.envs())
