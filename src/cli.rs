@@ -334,3 +334,12 @@ impl CompletionShell {
         }
     }
 }
+
+impl From<&NetArgs> for crate::cloud::Net {
+    fn from(a: &NetArgs) -> crate::cloud::Net {
+        crate::cloud::Net {
+            connect_timeout: a.connect_timeout,
+            timeout: a.timeout,
+        }
+    }
+}

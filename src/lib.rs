@@ -15,7 +15,6 @@ mod cmd;
 mod complete;
 mod edit;
 mod error;
-mod fastpath;
 mod fastread;
 mod handmade;
 mod output;
@@ -35,16 +34,16 @@ use clap::Parser;
 pub fn main_prefectx() -> ! {
     let completing = std::env::var_os("COMPLETE").is_some_and(|v| !v.is_empty() && v != "0");
     if !completing {
-        if let Some(result) = fastpath::try_run() {
+        if let Some(result) = cmd::fastpath::try_run() {
             std::process::exit(finish(result));
         }
     }
     // A TAB press: answered here and exits; otherwise returns at once. bash's is ours: its
     // candidates must come back quoted (complete.rs).
     if std::env::var_os("COMPLETE").is_some_and(|v| v == "bash") {
-        std::process::exit(complete::answer_bash());
+        std::process::exit(cmd::tab::answer_bash());
     }
-    clap_complete::CompleteEnv::with_factory(complete::command_for_tab).complete();
+    clap_complete::CompleteEnv::with_factory(cmd::tab::command_for_tab).complete();
     parse_and_run(cmd::run)
 }
 

@@ -241,3 +241,37 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         .mode(0o700)
         .create(dir)
 }
+
+/// The second binary, run for the Cloud commands (lib.rs).
+pub const CLOUD_BIN: &str = "prefectx-cloud";
+
+/// `prefectx-cloud` next to this binary (where `cargo install` puts both), else on PATH, as git
+/// finds its `git-*` helpers.
+pub fn cloud_binary() -> Result<PathBuf> {
+    let exe = std::env::current_exe().ok();
+    if let Some(sibling) = exe
+        .as_ref()
+        .and_then(|e| e.parent())
+        .map(|d| d.join(CLOUD_BIN))
+    {
+        if sibling.is_file() {
+            return Ok(sibling);
+        }
+    }
+    let on_path = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join(CLOUD_BIN))
+            .find(|p| p.is_file())
+    });
+    on_path.ok_or_else(|| {
+        let here = exe
+            .as_ref()
+            .and_then(|e| e.parent())
+            .map(|d| d.display().to_string())
+            .unwrap_or_else(|| "this binary's folder".to_string());
+        Error::new(format!(
+            "the Prefect Cloud commands need {CLOUD_BIN}, which is neither in {here} nor on PATH; \
+             install both binaries with `cargo install --path .`"
+        ))
+    })
+}

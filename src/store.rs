@@ -223,3 +223,15 @@ pub fn key_exposed(path: &Path, mode: u32) -> Option<String> {
         )
     })
 }
+
+/// Writes `active = NAME`; a bundled profile missing from the file gets its table too, so
+/// Prefect's runtime really uses it (docs/prefect-compat.md, "A bundled profile named by `active`").
+pub fn write_active(name: &str) -> Result<()> {
+    let loc = paths::locate()?;
+    modify(&loc, |p, doc| {
+        p.require(name)?;
+        crate::edit::set_active(doc, name);
+        crate::edit::ensure_profile(doc, name)?;
+        Ok(())
+    })
+}

@@ -9,7 +9,6 @@ use reqwest::blocking::{Client as Http, Response};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::cli::NetArgs;
 use crate::error::{Error, Result};
 use crate::output;
 
@@ -37,7 +36,7 @@ fn truthy(name: &str) -> bool {
 }
 
 impl Client {
-    pub fn new(net: &NetArgs) -> Result<Client> {
+    pub fn new(net: &super::Net) -> Result<Client> {
         // Installing twice is harmless; the ring provider must be in place before building.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut b = Http::builder()

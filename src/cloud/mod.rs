@@ -7,6 +7,23 @@ pub mod http;
 
 use std::time::Duration;
 
+/// How long the Cloud client waits, in seconds: its own type, so that `cloud/` does not reach
+/// into the CLI (`cli::NetArgs` converts into it). The defaults are the CLI's.
+#[derive(Debug, Clone, Copy)]
+pub struct Net {
+    pub connect_timeout: f64,
+    pub timeout: f64,
+}
+
+impl Default for Net {
+    fn default() -> Net {
+        Net {
+            connect_timeout: 5.0,
+            timeout: 15.0,
+        }
+    }
+}
+
 /// A duration a user set in seconds (flags, `PREFECTX_*` variables, `Retry-After`), never a
 /// panic: `Duration::from_secs_f64` panics on infinity (`1e400` parses to it), NaN and
 /// overflow (issue 16). Clamped to 1 ms .. one week; NaN and negatives are 1 ms.

@@ -125,7 +125,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
     };
     let why = match (why, &pinned) {
         (Selected::EnvVar, Some(p)) if *p == name => "pinned in this shell by `prefectx use`",
-        (Selected::EnvVar, _) if super::hook_env::shell_is_hooked() => {
+        (Selected::EnvVar, _) if crate::shell::shell_is_hooked() => {
             "this shell follows the file's `active` (prefectx hook)"
         }
         (w, _) => w.describe(),
@@ -183,7 +183,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
 }
 
 fn live(r: &mut Report, a: &DoctorArgs, p: &crate::profiles::Resolved, t: &Target) {
-    let client = match Client::new(&a.net) {
+    let client = match Client::new(&(&a.net).into()) {
         Ok(c) if matches!(t, Target::Server { .. }) => c.for_server(),
         Ok(c) => c,
         Err(e) => return r.fail(&e.to_string()),

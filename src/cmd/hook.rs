@@ -21,7 +21,7 @@ pub fn script(sh: HookShell, bin: &str) -> Result<String> {
         HookShell::Fish => fish::HOOK,
     };
     let mut s = template.replace("@PREFECTX@", &shell.quote(bin));
-    let reg = super::completions::registration(shell_name(sh))?;
+    let reg = crate::shell::completion_registration(shell_name(sh))?;
     match sh {
         // compdef exists only after compinit; the precmd hook registers later if needed.
         HookShell::Zsh => {

@@ -24,12 +24,6 @@ use crate::prompt_text;
 use crate::shell::Shell;
 
 use super::q;
-use super::use_profile::write_active;
-
-/// True in a shell where the hook is installed: its init exported __PREFECTX_STAMP.
-pub fn shell_is_hooked() -> bool {
-    std::env::var_os("__PREFECTX_STAMP").is_some()
-}
 
 enum Action {
     Init(String),
@@ -331,7 +325,7 @@ fn apply(
             };
             profiles.require(&name)?;
             if *global {
-                write_active(&name)?;
+                crate::store::write_active(&name)?;
                 pin = None;
             } else {
                 pin = Some(name.clone());

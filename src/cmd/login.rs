@@ -9,7 +9,7 @@ use dialoguer::console::Term;
 use dialoguer::{Password, Select};
 
 use crate::bail;
-use crate::cache::{self, Workspace};
+use crate::cache;
 use crate::cli::LoginArgs;
 use crate::cloud::{self, api, browser, http::Client};
 use crate::edit;
@@ -57,90 +57,6 @@ fn ask_key(ui: &str) -> Result<String> {
     .map_err(|e| picker::prompt_failed(&term, e))
 }
 
-/// The workspace `wanted` names: exact, else a unique case-insensitive match (said on stderr).
-pub fn find<'a>(list: &'a [Workspace], wanted: &str) -> Result<&'a Workspace> {
-    if let Some(w) = list.iter().find(|w| w.handle() == wanted) {
-        return Ok(w);
-    }
-    let ci: Vec<&Workspace> = list
-        .iter()
-        .filter(|w| w.handle().eq_ignore_ascii_case(wanted))
-        .collect();
-    if let [w] = ci.as_slice() {
-        output::note(&format!(
-            "Using workspace {} for {}.",
-            q(&w.handle()),
-            q(wanted)
-        ));
-        return Ok(w);
-    }
-    let mut handles: Vec<String> = list.iter().map(|w| q(&w.handle())).collect();
-    handles.sort();
-    if handles.is_empty() {
-        bail!(
-            "workspace {} not found; this key has no workspaces",
-            q(wanted)
-        );
-    }
-    bail!(
-        "workspace {} not found; available: {}",
-        q(wanted),
-        handles.join(", ")
-    )
-}
-
-/// Picks a workspace on the terminal: account first when there are many, like Prefect.
-fn pick(list: &[Workspace], current_url: Option<&str>, cloud_api: &str) -> Result<Workspace> {
-    let mut accounts: Vec<String> = list.iter().map(|w| w.account_handle.clone()).collect();
-    accounts.sort();
-    accounts.dedup();
-    let mut pool: Vec<&Workspace> = list.iter().collect();
-    if list.len() > 10 && accounts.len() > 1 {
-        let acct = picker::pick("Which account?", &accounts, None)?
-            .ok_or_else(|| Error::new("cancelled"))?;
-        pool.retain(|w| w.account_handle == acct);
-    }
-    pool.sort_by_key(|w| w.handle());
-    let handles: Vec<String> = pool.iter().map(|w| w.handle()).collect();
-    let current = pool
-        .iter()
-        .find(|w| Some(w.api_url(cloud_api).as_str()) == current_url)
-        .map(|w| w.handle());
-    let h = picker::pick("Which workspace?", &handles, current.as_deref())?
-        .ok_or_else(|| Error::new("cancelled"))?;
-    pool.into_iter()
-        .find(|w| w.handle() == h)
-        .cloned()
-        .ok_or_else(|| Error::new("cancelled"))
-}
-
-pub fn choose(
-    list: &[Workspace],
-    wanted: Option<&str>,
-    current_url: Option<&str>,
-    cloud_api: &str,
-) -> Result<Workspace> {
-    if let Some(w) = wanted {
-        return find(list, w).cloned();
-    }
-    match list {
-        [] => bail!(
-            "no workspaces found; create one at {} and try again",
-            cloud::ui_url(cloud_api)
-        ),
-        [one] => Ok(one.clone()),
-        _ if picker::is_interactive() => pick(list, current_url, cloud_api),
-        _ => {
-            let mut handles: Vec<String> = list.iter().map(|w| w.handle()).collect();
-            handles.sort();
-            bail!(
-                "this key has several workspaces; pass --workspace with one of: {}",
-                handles.join(", ")
-            )
-        }
-    }
-}
-
 pub fn run(a: LoginArgs) -> Result<i32> {
     let loc = paths::locate()?;
     let profiles = crate::profiles::Profiles::load(&loc)?;
@@ -163,10 +79,11 @@ pub fn run(a: LoginArgs) -> Result<i32> {
         None => bail!("no terminal to log in on: pass --key KEY, or --key - to read it from stdin"),
     };
 
-    let client = Client::new(&a.net)?.for_login();
+    let client = Client::new(&(&a.net).into())?.for_login();
     let list = api::me_workspaces(&client, &cloud_api, &key)?;
     let current_url = existing.as_ref().and_then(|r| r.get("PREFECT_API_URL"));
-    let ws = choose(&list, a.workspace.as_deref(), current_url, &cloud_api)?;
+    let ui = cloud::ui_url(&cloud_api);
+    let ws = cache::choose(&list, a.workspace.as_deref(), current_url, &cloud_api, &ui)?;
     if let Err(e) = cache::write(&cloud_api, &key, &list) {
         output::warn(&e.to_string());
     }
@@ -179,8 +96,7 @@ pub fn run(a: LoginArgs) -> Result<i32> {
     if let Some(line) = store::mode_of(&loc.path).and_then(|m| store::key_exposed(&loc.path, m)) {
         output::warn(&line);
     }
-    if std::env::var("PREFECT_API_KEY").is_ok_and(|k| k != key)
-        && !super::hook_env::shell_is_hooked()
+    if std::env::var("PREFECT_API_KEY").is_ok_and(|k| k != key) && !crate::shell::shell_is_hooked()
     {
         output::warn("PREFECT_API_KEY in this shell's environment overrides the profile; `unset PREFECT_API_KEY` or use the prefectx hook");
     }

@@ -3,27 +3,13 @@
 //! cannot, so we say how instead of silently doing nothing (issue 3).
 
 use crate::cli::UseArgs;
-use crate::edit;
 use crate::error::{Error, Result};
 use crate::output;
-use crate::paths;
 use crate::picker;
 use crate::shell::{sh, Shell};
 use crate::store;
 
 use super::q;
-
-/// Writes `active = NAME`; a bundled profile missing from the file gets its table too, so
-/// Prefect's runtime really uses it (docs/prefect-compat.md, "A bundled profile named by `active`").
-pub fn write_active(name: &str) -> Result<()> {
-    let loc = paths::locate()?;
-    store::modify(&loc, |p, doc| {
-        p.require(name)?;
-        edit::set_active(doc, name);
-        edit::ensure_profile(doc, name)?;
-        Ok(())
-    })
-}
 
 /// "add `<hook line>` to your <shell> rc file", for the shell that runs us.
 fn install_hint() -> String {
@@ -70,7 +56,7 @@ pub fn run(a: UseArgs) -> Result<i32> {
     }
     profiles.require(&name)?;
     if a.global {
-        write_active(&name)?;
+        store::write_active(&name)?;
         output::note(&format!(
             "Made {} the active profile; shells with the hook that follow `active` switch at their next prompt.",
             q(&name)

@@ -3,8 +3,8 @@
 
 use crate::bail;
 use crate::cache::{self, Workspace};
-use crate::cli::{NetArgs, ProfileFlag, WorkspaceCmd};
-use crate::cloud::{api, http::Client};
+use crate::cli::{ProfileFlag, WorkspaceCmd};
+use crate::cloud::{api, http::Client, Net};
 use crate::edit;
 use crate::error::Result;
 use crate::output;
@@ -35,7 +35,7 @@ fn keyed(p: &ProfileFlag) -> Result<(Profiles, Resolved, String)> {
     }
 }
 
-fn fetch(net: &NetArgs, cloud_api: &str, key: &str) -> Result<Vec<Workspace>> {
+fn fetch(net: &Net, cloud_api: &str, key: &str) -> Result<Vec<Workspace>> {
     let client = Client::new(net)?;
     let list = api::me_workspaces(&client, cloud_api, key)?;
     if let Err(e) = cache::write(cloud_api, key, &list) {
@@ -56,7 +56,7 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
             let api = target::cloud_api(Some(&r));
             let mut list = match (refresh, cache::read(&api, &key)) {
                 (false, Some((list, _))) => list,
-                _ => fetch(&net, &api, &key)?,
+                _ => fetch(&(&net).into(), &api, &key)?,
             };
             list.sort_by_key(|w| w.handle());
             let current = r.get("PREFECT_API_URL").and_then(target::workspace_ids);
@@ -90,13 +90,13 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
             let ws = match handle {
                 // The cache answers when it knows the handle and is fresh; else one request.
                 Some(handle) => {
-                    let cached = fresh
-                        .and_then(|(list, _)| super::login::find(&list, &handle).ok().cloned());
+                    let cached =
+                        fresh.and_then(|(list, _)| cache::find(&list, &handle).ok().cloned());
                     match cached {
                         Some(w) => w,
                         None => {
-                            let list = fetch(&net, &api, &key)?;
-                            super::login::find(&list, &handle)?.clone()
+                            let list = fetch(&(&net).into(), &api, &key)?;
+                            cache::find(&list, &handle)?.clone()
                         }
                     }
                 }
@@ -105,7 +105,7 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
                 None => {
                     let list = match fresh {
                         Some((list, _)) => list,
-                        None => fetch(&net, &api, &key)?,
+                        None => fetch(&(&net).into(), &api, &key)?,
                     };
                     if list.len() > 1 && !crate::picker::is_interactive() {
                         let mut handles: Vec<String> = list.iter().map(|w| w.handle()).collect();
@@ -115,7 +115,13 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
                             handles.join(", ")
                         )));
                     }
-                    super::login::choose(&list, None, r.get("PREFECT_API_URL"), &api)?
+                    cache::choose(
+                        &list,
+                        None,
+                        r.get("PREFECT_API_URL"),
+                        &api,
+                        &crate::cloud::ui_url(&api),
+                    )?
                 }
             };
             let url = ws.api_url(&api);
@@ -138,10 +144,6 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
 pub fn refresh_in_background(p: ProfileFlag) -> Result<i32> {
     let (_, r, key) = keyed(&p)?;
     let api = target::cloud_api(Some(&r));
-    let net = NetArgs {
-        connect_timeout: 5.0,
-        timeout: 15.0,
-    };
-    fetch(&net, &api, &key)?;
+    fetch(&Net::default(), &api, &key)?;
     Ok(0)
 }

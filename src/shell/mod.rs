@@ -121,6 +121,58 @@ impl Shell {
     }
 }
 
+/// True in a shell where the hook is installed: its init exported __PREFECTX_STAMP.
+pub fn shell_is_hooked() -> bool {
+    std::env::var_os("__PREFECTX_STAMP").is_some()
+}
+
+/// The registration script for `shell`. On TAB it runs `prefectx`: the hook's shell function
+/// where the hook is installed (which runs the binary it knows), else the binary on PATH. The
+/// binary's path is never written into the script: clap_complete puts it inside double quotes
+/// for bash, where a path holding `$(...)` would run at every TAB and one holding `'` broke the
+/// hook (issue 16). bash gets our own script (shell/complete.bash): clap_complete's inserts
+/// candidates unquoted and globs them.
+pub fn completion_registration(shell: &str) -> crate::error::Result<String> {
+    if shell == "bash" {
+        return Ok(bash::COMPLETE.to_string());
+    }
+    let completer = "prefectx";
+    let shells = clap_complete::env::Shells::builtins();
+    let sh = shells
+        .completer(shell)
+        .ok_or_else(|| crate::error::Error::new(format!("no completion support for {shell}")))?;
+    let mut buf = Vec::new();
+    sh.write_registration("COMPLETE", "prefectx", "prefectx", completer, &mut buf)
+        .map_err(|e| {
+            crate::error::Error::new(format!("cannot write the completion script: {e}"))
+        })?;
+    let script = String::from_utf8_lossy(&buf).into_owned();
+    Ok(if shell == "zsh" {
+        zsh_no_space_after_equals(script)
+    } else {
+        script
+    })
+}
+
+/// clap_complete 4.6.11's zsh script puts a space after every candidate, which splits
+/// `config set PREFECT_API_URL=<TAB>` into two words; `NAME=` candidates get no suffix
+/// (bash and fish already leave the cursor after `=`).
+fn zsh_no_space_after_equals(script: String) -> String {
+    const FROM: &str = "        [[ -n $other ]] && _describe -V 'values' other\n";
+    const TO: &str = "        local -a assign=() rest=()
+        for completion in $other; do
+            if [[ \"${completion%%:*}\" == *= ]]; then
+                assign+=(\"$completion\")
+            else
+                rest+=(\"$completion\")
+            fi
+        done
+        [[ -n $assign ]] && _describe -V 'values' assign -S ''
+        [[ -n $rest ]] && _describe -V 'values' rest
+";
+    script.replacen(FROM, TO, 1)
+}
+
 #[cfg(target_os = "linux")]
 fn parent_name() -> Option<String> {
     let ppid = std::os::unix::process::parent_id();
