@@ -14,6 +14,7 @@ mod cloud;
 mod cmd;
 mod complete;
 mod edit;
+mod effective;
 mod error;
 mod fastread;
 mod handmade;

@@ -13,7 +13,7 @@ pub struct Plan {
 
 /// Names listed in PREFECTX_KEEP (space- or comma-separated).
 fn kept() -> Vec<String> {
-    std::env::var("PREFECTX_KEEP")
+    std::env::var(crate::effective::KEEP)
         .unwrap_or_default()
         .split([' ', ',', '\t', '\n'])
         .filter(|s| !s.is_empty())

@@ -28,7 +28,7 @@ pub fn known_setting(name: &str) -> Result<Setting> {
 }
 
 fn hooked_on(profile: &str) -> bool {
-    crate::shell::shell_is_hooked()
+    crate::effective::shell_is_hooked()
         && std::env::var("PREFECT_PROFILE").ok().as_deref() == Some(profile)
 }
 

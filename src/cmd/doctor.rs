@@ -112,7 +112,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
     }
 
     let flag = a.profile.profile.as_deref();
-    let pinned = std::env::var("__PREFECTX_PIN")
+    let pinned = std::env::var(crate::effective::PIN)
         .ok()
         .filter(|s| !s.is_empty());
     let (name, why) = match profiles.select(flag) {
@@ -125,7 +125,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
     };
     let why = match (why, &pinned) {
         (Selected::EnvVar, Some(p)) if *p == name => "pinned in this shell by `prefectx use`",
-        (Selected::EnvVar, _) if crate::shell::shell_is_hooked() => {
+        (Selected::EnvVar, _) if crate::effective::shell_is_hooked() => {
             "this shell follows the file's `active` (prefectx hook)"
         }
         (w, _) => w.describe(),

@@ -54,7 +54,7 @@ pub fn run(sh: HookShell, export: Option<ExportMode>) -> Result<i32> {
             ExportMode::Values => "values",
             ExportMode::Profile => "profile",
         };
-        Shell::from(sh).export(&mut text, "PREFECTX_EXPORT", value);
+        Shell::from(sh).export(&mut text, crate::effective::EXPORT, value);
     }
     text.push_str(&script(sh, &bin)?);
     output::out(&text);

@@ -2,18 +2,12 @@
 //! runs. It prints code for `eval` and always keeps the hook's bookkeeping right, even when the
 //! file is broken, so a broken file warns once per change rather than once per prompt.
 //!
-//! State (names only, never values): __PREFECTX_PIN (pinned profile; unset = following),
-//! __PREFECTX_PREV (for `use -`), __PREFECTX_ACTIVE (global active at the last apply),
-//! __PREFECTX_APPLIED (the profile applied last, to notice a PREFECT_PROFILE the user set),
-//! __PREFECTX_REFUSED (a PREFECT_PROFILE naming no profile, said once), __PREFECTX_PIN_TTY
-//! (the terminal the pin was set in),
-//! __PREFECTX_SUMS (keyed digests of the values applied, handmade.rs),
-//! __PREFECTX_STAMP (this shell's stamp file), __PREFECTX_FILE (the profiles file applied),
-//! PREFECTX_PROMPT (the prompt segment).
+//! The state it keeps, and the rule for which profile is in effect, are in `effective.rs`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::effective;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::paths::{self, PrivateDir};
@@ -103,7 +97,7 @@ fn stamp_place(action: &Action) -> Result<(PrivateDir, String, bool)> {
         remove_dead_stamps(&dir);
         return Ok((dir, pid.clone(), true));
     }
-    let old = env("__PREFECTX_STAMP").map(PathBuf::from);
+    let old = env(effective::STAMP).map(PathBuf::from);
     let name = old
         .as_ref()
         .and_then(|p| p.file_name())
@@ -149,15 +143,15 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
     if export {
         shell.export(
             out,
-            "__PREFECTX_STAMP",
+            effective::STAMP,
             &dir.path.join(&name).to_string_lossy(),
         );
     }
     // Absolute, so the prompt's mtime check means the same file after a `cd`.
     let file = paths::shell_cwd().join(&loc.path);
     // Exported, so that the next refresh can tell "the file changed" from "another file".
-    let moved = env("__PREFECTX_FILE").is_some_and(|f| Path::new(&f) != file);
-    shell.export(out, "__PREFECTX_FILE", &file.to_string_lossy());
+    let moved = env(effective::FILE).is_some_and(|f| Path::new(&f) != file);
+    shell.export(out, effective::FILE, &file.to_string_lossy());
     shell.set_local(
         out,
         "__prefectx_rel",
@@ -173,47 +167,6 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
     apply(shell, action, &loc, moved, out)
 }
 
-/// The shell's terminal: hook-env's stdin (or stderr) is the shell's own.
-fn tty() -> Option<String> {
-    for fd in [0, 2] {
-        // SAFETY: ttyname returns NULL or a pointer to a NUL-terminated static buffer, read at
-        // once, before any other call could reuse it.
-        let p = unsafe { libc::ttyname(fd) };
-        if !p.is_null() {
-            // SAFETY: non-NULL, NUL-terminated (above).
-            let s = unsafe { std::ffi::CStr::from_ptr(p) };
-            return Some(s.to_string_lossy().into_owned());
-        }
-    }
-    None
-}
-
-/// What the user did to PREFECT_PROFILE since the hook last applied a profile (issue 15): Prefect
-/// reads it to choose the profile, so a hooked shell must too, or `export PREFECT_PROFILE=prod`
-/// would leave the shell on the old profile's exported settings, which win over the profile.
-enum Selector {
-    /// Nothing new: PREFECT_PROFILE is what we applied (or what we refused before).
-    Unchanged,
-    /// Set to another name: exported by the user, or a new shell was started with it.
-    Chose(String),
-    /// Unset by the user.
-    Dropped,
-}
-
-fn selector(action: &Action) -> Selector {
-    let wanted = env("PREFECT_PROFILE");
-    let applied = env("__PREFECTX_APPLIED");
-    if wanted.is_some() && wanted == env("__PREFECTX_REFUSED") {
-        return Selector::Unchanged;
-    }
-    match (wanted, applied) {
-        (Some(w), Some(a)) if w != a => Selector::Chose(w),
-        (Some(w), None) if matches!(action, Action::Init(_)) => Selector::Chose(w),
-        (None, Some(_)) => Selector::Dropped,
-        _ => Selector::Unchanged,
-    }
-}
-
 fn apply(
     shell: Shell,
     action: &Action,
@@ -225,11 +178,11 @@ fn apply(
     let active = profiles.global_active();
     // The profile this shell has now: what the hook applied last (PREFECT_PROFILE before
     // issue 15, for shells hooked by an older prefectx).
-    let current = env("__PREFECTX_APPLIED").or_else(|| env("PREFECT_PROFILE"));
-    let mut pin = env("__PREFECTX_PIN");
-    let mut prev = env("__PREFECTX_PREV");
-    let mut pin_tty = env("__PREFECTX_PIN_TTY");
-    let here_tty = tty();
+    let current = env(effective::APPLIED).or_else(|| env("PREFECT_PROFILE"));
+    let mut pin = env(effective::PIN);
+    let mut prev = env(effective::PREV);
+    let mut pin_tty = env(effective::PIN_TTY);
+    let here_tty = effective::tty();
     // A pin belongs to the terminal it was set in (issue 17): a tmux server started from a
     // pinned shell hands the pin to every later window, each its own terminal, which must
     // follow. A child shell in the same terminal keeps it.
@@ -242,8 +195,8 @@ fn apply(
     let mut said = false;
     match action {
         Action::Init(_) | Action::Refresh => {
-            match selector(action) {
-                Selector::Chose(w) if profiles.contains(&w) => {
+            match effective::selector(matches!(action, Action::Init(_))) {
+                effective::Selector::Chose(w) if profiles.contains(&w) => {
                     output::note(&format!(
                         "prefectx: PREFECT_PROFILE is {}: this shell now uses it, as `prefectx use {}` would (`prefectx follow` to follow the active profile again)",
                         q(&w),
@@ -256,17 +209,17 @@ fn apply(
                     pin_tty = here_tty.clone();
                     said = true;
                 }
-                Selector::Chose(w) => {
+                effective::Selector::Chose(w) => {
                     output::note(&format!(
                         "prefectx: PREFECT_PROFILE names profile {}, which is not in {}; this shell keeps {}",
                         q(&w),
                         loc.path.display(),
                         current.as_deref().map_or("its settings".to_string(), |c| format!("profile {}", q(c)))
                     ));
-                    shell.export(out, "__PREFECTX_REFUSED", &w);
+                    shell.export(out, effective::REFUSED, &w);
                     return Ok(());
                 }
-                Selector::Dropped => {
+                effective::Selector::Dropped => {
                     output::note(&format!(
                         "prefectx: PREFECT_PROFILE was unset: this shell follows the active profile {} again",
                         q(&active)
@@ -274,7 +227,7 @@ fn apply(
                     pin = None;
                     said = true;
                 }
-                Selector::Unchanged => {}
+                effective::Selector::Unchanged => {}
             }
             if let Some(p) = &pin {
                 if !profiles.contains(p) {
@@ -287,7 +240,7 @@ fn apply(
                         q(&active)
                     ));
                     return Ok(());
-                } else if env("__PREFECTX_ACTIVE").is_some_and(|a| a != active) && *p != active {
+                } else if env(effective::ACTIVE).is_some_and(|a| a != active) && *p != active {
                     output::note(&format!(
                         "prefectx: the active profile is now {}; this shell stays on {} (`prefectx follow` to switch)",
                         q(&active),
@@ -371,7 +324,7 @@ fn apply(
     }
     // `--export profile` (PREFECTX_EXPORT=profile, issue 15): only the selector goes out, and
     // Prefect resolves the profile, the project files and one-shot selectors itself.
-    let plan = if env("PREFECTX_EXPORT").as_deref() == Some("profile") {
+    let plan = if env(effective::EXPORT).as_deref() == Some("profile") {
         plan::selector_only(&resolved)
     } else {
         plan::plan(&resolved)
@@ -379,7 +332,7 @@ fn apply(
     // Values the user changed by hand are replaced by an automatic re-apply: say which, once
     // (issue 17). The digests, never the values, are kept for the next time.
     if matches!(action, Action::Init(_) | Action::Refresh) {
-        if let Some(recorded) = env("__PREFECTX_SUMS") {
+        if let Some(recorded) = env(effective::SUMS) {
             let names = crate::handmade::changed_by_hand(&recorded, &plan);
             if !names.is_empty() {
                 output::note(&format!(
@@ -392,23 +345,23 @@ fn apply(
     }
     out.push_str(&shell.render(&plan));
     match crate::handmade::sums(&plan) {
-        Some(sums) => shell.export(out, "__PREFECTX_SUMS", &sums),
-        None => shell.unset(out, "__PREFECTX_SUMS"),
+        Some(sums) => shell.export(out, effective::SUMS, &sums),
+        None => shell.unset(out, effective::SUMS),
     }
     match &pin {
-        Some(p) => shell.export(out, "__PREFECTX_PIN", p),
-        None => shell.unset(out, "__PREFECTX_PIN"),
+        Some(p) => shell.export(out, effective::PIN, p),
+        None => shell.unset(out, effective::PIN),
     }
     match (&pin, &pin_tty) {
-        (Some(_), Some(t)) => shell.export(out, "__PREFECTX_PIN_TTY", t),
-        _ => shell.unset(out, "__PREFECTX_PIN_TTY"),
+        (Some(_), Some(t)) => shell.export(out, effective::PIN_TTY, t),
+        _ => shell.unset(out, effective::PIN_TTY),
     }
     if let Some(p) = &prev {
-        shell.export(out, "__PREFECTX_PREV", p);
+        shell.export(out, effective::PREV, p);
     }
-    shell.export(out, "__PREFECTX_ACTIVE", &active);
-    shell.export(out, "__PREFECTX_APPLIED", &name);
-    shell.unset(out, "__PREFECTX_REFUSED");
-    shell.export(out, "PREFECTX_PROMPT", &prompt_text::text(&resolved, None));
+    shell.export(out, effective::ACTIVE, &active);
+    shell.export(out, effective::APPLIED, &name);
+    shell.unset(out, effective::REFUSED);
+    shell.export(out, effective::PROMPT, &prompt_text::text(&resolved, None));
     Ok(())
 }

@@ -96,7 +96,8 @@ pub fn run(a: LoginArgs) -> Result<i32> {
     if let Some(line) = store::mode_of(&loc.path).and_then(|m| store::key_exposed(&loc.path, m)) {
         output::warn(&line);
     }
-    if std::env::var("PREFECT_API_KEY").is_ok_and(|k| k != key) && !crate::shell::shell_is_hooked()
+    if std::env::var("PREFECT_API_KEY").is_ok_and(|k| k != key)
+        && !crate::effective::shell_is_hooked()
     {
         output::warn("PREFECT_API_KEY in this shell's environment overrides the profile; `unset PREFECT_API_KEY` or use the prefectx hook");
     }

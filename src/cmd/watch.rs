@@ -33,10 +33,7 @@ fn snapshot(json: bool) -> std::result::Result<(String, String), String> {
     use sha2::{Digest, Sha256};
     let loc = paths::locate().map_err(|e| e.to_string())?;
     let profiles = Profiles::load(&loc).map_err(|e| e.to_string())?;
-    let pin = std::env::var("__PREFECTX_PIN").ok();
-    let name = pin
-        .filter(|p| !p.is_empty() && profiles.contains(p))
-        .unwrap_or_else(|| profiles.global_active());
+    let name = crate::effective::for_this_shell(&profiles);
     let r = profiles.resolve(&name).map_err(|e| e.to_string())?;
 
     let mut h = Sha256::new();

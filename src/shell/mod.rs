@@ -121,11 +121,6 @@ impl Shell {
     }
 }
 
-/// True in a shell where the hook is installed: its init exported __PREFECTX_STAMP.
-pub fn shell_is_hooked() -> bool {
-    std::env::var_os("__PREFECTX_STAMP").is_some()
-}
-
 /// The registration script for `shell`. On TAB it runs `prefectx`: the hook's shell function
 /// where the hook is installed (which runs the binary it knows), else the binary on PATH. The
 /// binary's path is never written into the script: clap_complete puts it inside double quotes
