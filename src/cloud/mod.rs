@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod browser;
+pub mod callback;
 pub mod http;
 
 use std::time::Duration;
