@@ -16,7 +16,6 @@ mod complete;
 mod edit;
 mod effective;
 mod error;
-mod fastread;
 mod handmade;
 mod output;
 mod paths;

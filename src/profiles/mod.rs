@@ -1,88 +1,33 @@
 //! The profiles file, read: which profiles exist, which is active, and what each one sets.
 //! Prefect's bundled profiles (docs/prefect-compat.md, "Bundled profiles") count as present whenever the file lacks them.
 //! Writing lives in `store.rs` (atomic save) and `edit.rs` (format-preserving changes).
+//!
+//! Here: the model (`Profiles`, `Resolved`), selection and resolution, and the toml_edit reader;
+//! beside it the fast reader (`fast.rs`), the tables as read (`entry.rs`), Prefect's bundled
+//! profiles, line numbers, file reading and Python-style values.
 
-use std::path::Path;
-
-use toml_edit::{Document, Item, Value};
+use toml_edit::{Document, Item};
 
 use crate::error::{Error, Result};
 use crate::output::q;
 use crate::paths::Location;
 use crate::settings;
 
-/// Prefect 3.9.1's `settings/profiles.toml`, byte for byte in meaning (docs/prefect-compat.md, "Bundled profiles").
-pub const BUNDLED: &[(&str, &[(&str, &str)])] = &[
-    ("ephemeral", &[("PREFECT_SERVER_EPHEMERAL_ENABLED", "true")]),
-    ("local", &[("PREFECT_API_URL", "http://127.0.0.1:4200/api")]),
-    (
-        "test",
-        &[
-            ("PREFECT_SERVER_EPHEMERAL_ENABLED", "true"),
-            (
-                "PREFECT_SERVER_DATABASE_CONNECTION_URL",
-                "sqlite+aiosqlite:///:memory:",
-            ),
-        ],
-    ),
-    ("cloud", &[]),
-];
-pub const DEFAULT_PROFILE: &str = "ephemeral";
+mod bundled;
+mod entry;
+mod fast;
+#[cfg(test)]
+mod fast_agrees;
+mod lines;
+mod python;
+mod read;
 
-pub fn bundled(name: &str) -> Option<&'static [(&'static str, &'static str)]> {
-    BUNDLED.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
-}
+pub use bundled::{bundled, BUNDLED, DEFAULT_PROFILE};
+pub use entry::{Entry, FileProfile};
+pub use read::{read_text, syntax_error};
 
-/// One `KEY = value` line of a profile table, as found.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub key: String,
-    pub line: usize,
-    /// The value as Prefect would stringify it, or why it cannot be used.
-    pub value: std::result::Result<String, String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct FileProfile {
-    pub name: String,
-    entries: std::cell::OnceCell<Vec<Entry>>,
-    /// From the fast reader: the file and the byte range and first line of this table, read
-    /// into `entries` when first asked (fastread.rs, issue 7).
-    lines: Option<(std::sync::Arc<str>, std::ops::Range<usize>, usize)>,
-}
-
-impl FileProfile {
-    pub fn new(name: String, entries: Vec<Entry>) -> FileProfile {
-        FileProfile {
-            name,
-            entries: std::cell::OnceCell::from(entries),
-            lines: None,
-        }
-    }
-
-    pub fn lazy(
-        name: String,
-        text: std::sync::Arc<str>,
-        range: std::ops::Range<usize>,
-        first_line: usize,
-    ) -> FileProfile {
-        FileProfile {
-            name,
-            entries: std::cell::OnceCell::new(),
-            lines: Some((text, range, first_line)),
-        }
-    }
-
-    /// The table's `KEY = value` lines, in file order.
-    pub fn entries(&self) -> &[Entry] {
-        self.entries.get_or_init(|| match &self.lines {
-            Some((text, range, first_line)) => {
-                crate::fastread::entries(&text[range.clone()], *first_line)
-            }
-            None => Vec::new(),
-        })
-    }
-}
+use lines::LineIndex;
+use python::stringify;
 
 #[derive(Debug)]
 pub struct Profiles {
@@ -141,149 +86,6 @@ pub fn is_emittable(name: &str) -> bool {
     })
 }
 
-/// 1-based line of a byte offset.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
-/// Line numbers for many offsets of one text: computed once, looked up by binary search
-/// (a per-key scan from the start made a 3,000-profile file take half a second).
-struct LineIndex(Vec<usize>);
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex(starts)
-    }
-
-    fn line(&self, offset: usize) -> usize {
-        match self.0.binary_search(&offset) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        }
-    }
-}
-
-/// "path:line:col: message" for a TOML syntax error.
-pub fn syntax_error(path: &Path, text: &str, e: &toml_edit::TomlError) -> Error {
-    let (line, col) = match e.span() {
-        Some(span) => {
-            let start = span.start.min(text.len());
-            let line = line_of(text, start);
-            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-            (line, text[line_start..start].chars().count() + 1)
-        }
-        None => (1, 1),
-    };
-    let msg = e.message().trim().replace('\n', " ");
-    Error::new(format!(
-        "{}:{line}:{col}: not valid TOML: {msg}",
-        path.display()
-    ))
-}
-
-/// Reads the file's bytes. `Ok(None)` when there is no file (Prefect's defaults apply).
-/// Opened non-blocking and checked to be a regular file: a FIFO or device at this path must
-/// not hang a prompt.
-pub fn read_text(path: &Path) -> Result<Option<String>> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let cannot = |why: String| {
-        Error::new(format!(
-            "{}: cannot read the profiles file: {why}",
-            path.display()
-        ))
-    };
-    let mut f = match std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-    {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            let why = if path.is_dir() {
-                "is a folder, not a file".to_string()
-            } else {
-                e.to_string()
-            };
-            return Err(cannot(why));
-        }
-    };
-    let meta = f.metadata().map_err(|e| cannot(e.to_string()))?;
-    if meta.is_dir() {
-        return Err(cannot("is a folder, not a file".into()));
-    }
-    if !meta.is_file() {
-        return Err(cannot("not a regular file".into()));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    f.read_to_end(&mut bytes)
-        .map_err(|e| cannot(e.to_string()))?;
-    String::from_utf8(bytes).map(Some).map_err(|e| {
-        let off = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..off].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::new(format!(
-            "{}:{line}: the profiles file is not valid UTF-8 (byte {off})",
-            path.display()
-        ))
-    })
-}
-
-/// Python's `str()` of a TOML value, which is what Prefect writes (docs/prefect-compat.md, "Writing the file").
-fn stringify(v: &Value) -> std::result::Result<String, String> {
-    match v {
-        Value::String(s) => {
-            let s = s.value();
-            if s.contains('\0') {
-                Err("the value contains a NUL byte".into())
-            } else {
-                Ok(s.clone())
-            }
-        }
-        Value::Integer(i) => Ok(i.value().to_string()),
-        Value::Float(f) => Ok(py_float(*f.value())),
-        Value::Boolean(b) => Ok(if *b.value() { "True" } else { "False" }.into()),
-        Value::Datetime(_) => Err("a date/time is not a supported value; quote it".into()),
-        Value::Array(_) => Err("an array is not a supported value".into()),
-        Value::InlineTable(_) => Err("a table is not a supported value".into()),
-    }
-}
-
-/// Python's `repr(float)`: shortest round-trip digits, exponent form outside [1e-4, 1e16).
-pub fn py_float(f: f64) -> String {
-    if f.is_nan() {
-        return "nan".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "inf" } else { "-inf" }.into();
-    }
-    let sci = format!("{f:e}"); // e.g. "1.5e-7", "1e20"
-    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if (-4..16).contains(&exp) {
-        let s = format!("{f}");
-        if s.contains('.') {
-            s
-        } else {
-            format!("{s}.0")
-        }
-    } else {
-        format!("{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
-    }
-}
-
 impl Profiles {
     /// Loads the file at `loc`, or Prefect's defaults when there is none.
     pub fn load(loc: &Location) -> Result<Profiles> {
@@ -300,7 +102,7 @@ impl Profiles {
 
     /// Reads `text`: the fast reader when the file has the usual shape, else toml_edit.
     pub fn parse(loc: &Location, text: &str) -> Result<Profiles> {
-        match crate::fastread::parse(text) {
+        match fast::parse(text) {
             Some(p) => Ok(Profiles {
                 loc: loc.clone(),
                 exists: true,
@@ -555,26 +357,6 @@ mod tests {
             path: PathBuf::from("/x/profiles.toml"),
             source: Source::ProfilesPathEnv,
         }
-    }
-
-    #[test]
-    fn line_index_matches_a_scan() {
-        let text = "a\nbb\n\nccc\n";
-        let idx = LineIndex::new(text);
-        for off in 0..=text.len() {
-            assert_eq!(idx.line(off), line_of(text, off), "offset {off}");
-        }
-    }
-
-    #[test]
-    fn floats_like_python() {
-        assert_eq!(py_float(1.0), "1.0");
-        assert_eq!(py_float(0.1), "0.1");
-        assert_eq!(py_float(1e20), "1e+20");
-        assert_eq!(py_float(1.5e-7), "1.5e-07");
-        assert_eq!(py_float(123456.5), "123456.5");
-        assert_eq!(py_float(1e16), "1e+16");
-        assert_eq!(py_float(-2.5), "-2.5");
     }
 
     #[test]
