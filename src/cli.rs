@@ -20,7 +20,7 @@ pub struct Cli {
 }
 
 /// `-p/--profile NAME`: the profile to act on (else PREFECT_PROFILE, else `active`).
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone, Default, PartialEq)]
 pub struct ProfileFlag {
     #[arg(short = 'p', long = "profile", value_name = "NAME", add = ArgValueCandidates::new(complete::profiles))]
     pub profile: Option<String>,
@@ -119,7 +119,7 @@ pub fn one_subcommand(name: &str) -> Option<clap::Command> {
     Some(build(C::new(name)))
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, PartialEq)]
 pub struct EnvArgs {
     /// Profile to apply (default: the one Prefect would use)
     #[arg(add = ArgValueCandidates::new(complete::profiles))]
@@ -144,7 +144,7 @@ pub struct UseArgs {
     pub global: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, PartialEq)]
 pub struct PromptArgs {
     /// Placeholders: {profile} {target} {kind} {handle}
     #[arg(long, short = 'f')]

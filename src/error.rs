@@ -36,6 +36,14 @@ impl Error {
         }
     }
 
+    /// An exit code whose message was already printed (clap's help and usage errors).
+    pub fn silent(code: i32) -> Self {
+        Error {
+            msg: String::new(),
+            code,
+        }
+    }
+
     /// The same error with `more` added to its line.
     pub fn and(mut self, more: &str) -> Self {
         self.msg.push_str(more);

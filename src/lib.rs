@@ -68,7 +68,9 @@ fn finish(result: error::Result<i32>) -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            output::note(&format!("prefectx: {e}"));
+            if !e.to_string().is_empty() {
+                output::note(&format!("prefectx: {e}"));
+            }
             e.code()
         }
     }

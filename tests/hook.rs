@@ -374,3 +374,30 @@ fn an_existing_bash_debug_trap_keeps_working() {
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(text.contains("OLD[lastarg]"), "{text}");
 }
+
+/// One parser for `use` (issue 12): with the hook, `prefectx use --help` and a bad flag give
+/// what the binary gives, on stderr, with nothing for the shell to eval.
+#[test]
+fn use_parses_the_same_with_and_without_the_hook() {
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let plain = sb.run(&["use", "--help"]);
+    assert!(plain.status.success());
+    for shell in ["bash", "zsh"] {
+        if !have(shell) {
+            continue;
+        }
+        let script = format!(
+            "eval \"$(\"$PREFECTX\" hook {shell})\" 2>/dev/null\nprefectx use --help; echo \"rc=$?\"\nprefectx use a b; echo \"rc=$?\""
+        );
+        let out = sb.shell(shell, &script, &[]);
+        assert_eq!(stdout(&out), "rc=0\nrc=2\n", "{shell}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.starts_with(&stdout(&plain)),
+            "{shell}: {err:?}\n{:?}",
+            stdout(&plain)
+        );
+        assert!(err.contains("unexpected argument 'b'"), "{shell}: {err}");
+    }
+}

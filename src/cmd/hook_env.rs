@@ -33,29 +33,31 @@ fn parse(args: &[String]) -> Result<Action> {
     match it.next() {
         Some("init") => Ok(Action::Init(it.next().unwrap_or("0").to_string())),
         Some("refresh") => Ok(Action::Refresh),
-        Some("follow") => match it.next() {
-            None => Ok(Action::Follow),
-            Some(_) => Err(Error::usage(USAGE)),
-        },
-        Some("use") => {
-            let mut name = None;
-            let mut global = false;
-            let mut only_names = false;
-            for a in it {
-                match a {
-                    "-g" | "--global" if !only_names => global = true,
-                    "-h" | "--help" if !only_names => return Err(Error::usage(USAGE)),
-                    "--" if !only_names => only_names = true,
-                    a if a.starts_with('-') && a != "-" && !only_names => {
-                        return Err(Error::usage(format!("unknown option {a}; {USAGE}")))
-                    }
-                    a if name.is_none() => name = Some(a.to_string()),
-                    _ => return Err(Error::usage(USAGE)),
-                }
-            }
-            Ok(Action::Use { name, global })
-        }
+        Some("use") | Some("follow") => typed(args),
         _ => Err(Error::usage(USAGE)),
+    }
+}
+
+/// `use` and `follow`, typed by the user: parsed by clap with the binary's own definitions, so
+/// flags, help and errors are the same with and without the hook (issue 12; a second parser
+/// here had its own `-g` and usage text). Help and errors go to stderr: stdout is what the shell
+/// evals.
+fn typed(args: &[String]) -> Result<Action> {
+    use clap::Parser;
+    let argv = std::iter::once("prefectx".to_string()).chain(args.iter().cloned());
+    match crate::cli::Cli::try_parse_from(argv) {
+        Ok(cli) => match cli.command {
+            crate::cli::Command::Use(u) => Ok(Action::Use {
+                name: u.name,
+                global: u.global,
+            }),
+            crate::cli::Command::Follow => Ok(Action::Follow),
+            _ => Err(Error::usage(USAGE)),
+        },
+        Err(e) => {
+            output::note(e.render().to_string().trim_end());
+            Err(Error::silent(e.exit_code()))
+        }
     }
 }
 
