@@ -240,7 +240,7 @@ pub struct NetArgs {
     #[arg(
         long,
         env = "PREFECTX_CONNECT_TIMEOUT",
-        default_value_t = 5.0,
+        default_value_t = crate::cloud::Net::DEFAULT.connect_timeout,
         hide_env_values = true
     )]
     pub connect_timeout: f64,
@@ -248,7 +248,7 @@ pub struct NetArgs {
     #[arg(
         long,
         env = "PREFECTX_TIMEOUT",
-        default_value_t = 15.0,
+        default_value_t = crate::cloud::Net::DEFAULT.timeout,
         hide_env_values = true
     )]
     pub timeout: f64,

@@ -70,6 +70,14 @@ pub fn by_accessor(accessor: &str) -> Option<Setting> {
 /// True when values of this name must be masked: the catalogue's secret column, through
 /// aliases; unknown names whose spelling says KEY, SECRET, PASSWORD, TOKEN or AUTH_STRING are
 /// masked too, so a plugin's secret is not printed by accident.
+/// A true value as Prefect reads booleans from the environment and from profiles.
+pub fn truthy(v: &str) -> bool {
+    matches!(
+        v.to_ascii_lowercase().as_str(),
+        "1" | "true" | "t" | "yes" | "y" | "on"
+    )
+}
+
 /// What a masked value shows.
 pub const MASK: &str = "********";
 

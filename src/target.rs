@@ -47,13 +47,6 @@ pub fn workspace_ids(url: &str) -> Option<(String, String)> {
         .then(|| (account.to_string(), workspace.to_string()))
 }
 
-fn truthy(v: &str) -> bool {
-    matches!(
-        v.to_ascii_lowercase().as_str(),
-        "1" | "true" | "t" | "yes" | "y" | "on"
-    )
-}
-
 impl Target {
     pub fn of(p: &Resolved) -> Target {
         match p.get("PREFECT_API_URL").filter(|u| !u.is_empty()) {
@@ -72,7 +65,7 @@ impl Target {
             },
             None => {
                 if p.get("PREFECT_SERVER_EPHEMERAL_ENABLED")
-                    .is_some_and(truthy)
+                    .is_some_and(crate::settings::truthy)
                 {
                     Target::Ephemeral
                 } else {

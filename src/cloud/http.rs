@@ -27,12 +27,7 @@ pub struct Client {
 }
 
 fn truthy(name: &str) -> bool {
-    std::env::var(name).is_ok_and(|v| {
-        matches!(
-            v.to_ascii_lowercase().as_str(),
-            "1" | "true" | "t" | "yes" | "y" | "on"
-        )
-    })
+    std::env::var(name).is_ok_and(|v| crate::settings::truthy(&v))
 }
 
 impl Client {

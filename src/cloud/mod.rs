@@ -16,12 +16,18 @@ pub struct Net {
     pub timeout: f64,
 }
 
+impl Net {
+    /// 5 s to connect, 15 s per request: the defaults of `--connect-timeout` and `--timeout`
+    /// too (cli.rs), so they are written once.
+    pub const DEFAULT: Net = Net {
+        connect_timeout: 5.0,
+        timeout: 15.0,
+    };
+}
+
 impl Default for Net {
     fn default() -> Net {
-        Net {
-            connect_timeout: 5.0,
-            timeout: 15.0,
-        }
+        Net::DEFAULT
     }
 }
 
