@@ -39,6 +39,7 @@ if [ "$("$venv/bin/prefect" --version 2>/dev/null)" != "3.9.1" ]; then
 fi
 export PREFECTX_PREFECT_VENV="$venv"
 
+./scripts/check-layout.sh
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked

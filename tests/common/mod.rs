@@ -28,16 +28,25 @@ pub fn have(tool: &str) -> bool {
     found
 }
 
-/// The one way tests wait: polls `cond` every 20 ms until it holds, failing with `what` after
-/// `secs` seconds. A slow machine only makes a test slower, never red.
-pub fn wait_until(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
+/// The one way tests wait: calls `f` every 20 ms until it gives a value, for at most `secs`
+/// seconds. A slow machine only makes a test slower, never red.
+pub fn poll<T>(secs: u64, mut f: impl FnMut() -> Option<T>) -> Option<T> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
-    while !cond() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "waited {secs} s for: {what}"
-        );
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if std::time::Instant::now() >= deadline {
+            return None;
+        }
         std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Waits until `cond` holds, failing with `what` after `secs` seconds.
+pub fn wait_until(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
+    if poll(secs, || cond().then_some(())).is_none() {
+        panic!("waited {secs} s for: {what}");
     }
 }
 

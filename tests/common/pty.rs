@@ -244,14 +244,11 @@ impl Tmux {
     }
 
     pub fn wait_for(&self, text: &str) -> String {
-        for _ in 0..300 {
+        super::poll(15, || {
             let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("{text:?} never appeared:\n{}", self.screen());
+            s.contains(text).then_some(s)
+        })
+        .unwrap_or_else(|| panic!("{text:?} never appeared:\n{}", self.screen()))
     }
 }
 
