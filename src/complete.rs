@@ -40,7 +40,7 @@ pub fn profiles_and_dash() -> Vec<CompletionCandidate> {
 /// offered, though only these can be unset).
 pub fn profile_keys() -> Vec<CompletionCandidate> {
     let Some(p) = load() else { return Vec::new() };
-    let Ok((name, _)) = p.select(None) else {
+    let Ok((name, _)) = crate::effective::select(&p, None) else {
         return Vec::new();
     };
     let Some(fp) = p.file_profile(&name) else {
@@ -61,7 +61,7 @@ pub fn setting_assignments() -> Vec<CompletionCandidate> {
 
 pub fn workspaces() -> Vec<CompletionCandidate> {
     let Some(p) = load() else { return Vec::new() };
-    let Ok((name, _)) = p.select(None) else {
+    let Ok((name, _)) = crate::effective::select(&p, None) else {
         return Vec::new();
     };
     let Ok(r) = p.resolve(&name) else {

@@ -5,7 +5,9 @@
 //!
 //! The state holds names and paths only, never a value (`__PREFECTX_SUMS` holds keyed digests).
 
-use crate::profiles::Profiles;
+use crate::error::Result;
+use crate::output::q;
+use crate::profiles::{Profiles, Selected, DEFAULT_PROFILE};
 
 /// The pinned profile; unset while the shell follows `active`.
 pub const PIN: &str = "__PREFECTX_PIN";
@@ -39,6 +41,40 @@ fn env(name: &str) -> Option<String> {
 /// True in a shell where the hook is installed: its init exported the stamp.
 pub fn shell_is_hooked() -> bool {
     std::env::var_os(STAMP).is_some()
+}
+
+/// The profile a command acts on, as Prefect picks it. Prefect's order (docs/prefect-compat.md, "How Prefect chooses the profile"): flag, PREFECT_PROFILE, `active`, `ephemeral`.
+/// An explicit name that does not exist is an error; a dangling `active` falls back to
+/// the default with a warning, as Prefect does.
+pub fn select(p: &Profiles, flag: Option<&str>) -> Result<(String, Selected)> {
+    if let Some(name) = flag {
+        p.require(name)?;
+        return Ok((name.to_string(), Selected::Flag));
+    }
+    if let Some(env) = std::env::var("PREFECT_PROFILE")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        if p.contains(&env) {
+            return Ok((env, Selected::EnvVar));
+        }
+        return Err(p.unknown(&env, " (from PREFECT_PROFILE)"));
+    }
+    match &p.active {
+        Some(a) if !a.is_empty() => {
+            if p.contains(a) {
+                Ok((a.clone(), Selected::Active))
+            } else {
+                crate::output::warn(&format!(
+                    "{}: active profile {} is not in the file; using '{DEFAULT_PROFILE}' as Prefect does",
+                    p.loc.path.display(),
+                    q(a)
+                ));
+                Ok((DEFAULT_PROFILE.to_string(), Selected::Default))
+            }
+        }
+        _ => Ok((DEFAULT_PROFILE.to_string(), Selected::Default)),
+    }
 }
 
 /// The pinned profile, when it still exists.

@@ -54,7 +54,7 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
                 changes.push((name.to_string(), value.to_string(), s));
             }
             let target = store::modify(&loc, |p, doc| {
-                let (target, _) = p.select(profile.profile.as_deref())?;
+                let (target, _) = crate::effective::select(p, profile.profile.as_deref())?;
                 edit::ensure_profile(doc, &target)?;
                 for (_, value, s) in &changes {
                     edit::set_value(doc, &target, s.canonical, value)?;
@@ -83,7 +83,7 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
                 canon.push(known_setting(n)?);
             }
             let target = store::modify(&loc, |p, doc| {
-                let (target, _) = p.select(profile.profile.as_deref())?;
+                let (target, _) = crate::effective::select(p, profile.profile.as_deref())?;
                 let r = p.resolve(&target)?;
                 for s in &canon {
                     if r.get(s.canonical).is_none() {
@@ -109,7 +109,7 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
             profile,
         } => {
             let p = super::load()?;
-            let (name, _) = p.select(profile.profile.as_deref())?;
+            let (name, _) = crate::effective::select(&p, profile.profile.as_deref())?;
             let r = p.resolve(&name)?;
             let mut rows: Vec<(String, String, &str)> = Vec::new();
             for (k, v) in &r.settings {

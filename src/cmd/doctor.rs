@@ -115,7 +115,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
     let pinned = std::env::var(crate::effective::PIN)
         .ok()
         .filter(|s| !s.is_empty());
-    let (name, why) = match profiles.select(flag) {
+    let (name, why) = match crate::effective::select(&profiles, flag) {
         Ok(x) => x,
         Err(e) => {
             r.fail(&e.to_string());

@@ -10,7 +10,7 @@ use crate::shell::{nu, Shell};
 pub fn run(a: EnvArgs) -> Result<i32> {
     let profiles = super::load()?;
     let flag = a.name.as_deref().or(a.profile.profile.as_deref());
-    let (name, _) = profiles.select(flag)?;
+    let (name, _) = crate::effective::select(&profiles, flag)?;
     let resolved = profiles.resolve(&name)?;
     for w in &resolved.warnings {
         output::warn(w);

@@ -63,7 +63,7 @@ pub fn run(a: LoginArgs) -> Result<i32> {
     // -p NAME may name a new profile: login creates it (PrefectHQ/prefect#7529, #6147).
     let name = match &a.profile.profile {
         Some(n) => n.clone(),
-        None => profiles.select(None)?.0,
+        None => crate::effective::select(&profiles, None)?.0,
     };
     let existing = profiles
         .contains(&name)

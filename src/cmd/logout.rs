@@ -14,7 +14,7 @@ use super::q;
 pub fn run(p: ProfileFlag) -> Result<i32> {
     let loc = paths::locate()?;
     let name = store::modify(&loc, |model, doc| {
-        let (name, _) = model.select(p.profile.as_deref())?;
+        let (name, _) = crate::effective::select(model, p.profile.as_deref())?;
         let r = model.resolve(&name)?;
         if r.get("PREFECT_API_KEY").is_none() {
             bail!("profile {} is not logged in to Prefect Cloud", q(&name));

@@ -109,7 +109,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
             show_secrets,
         } => {
             let p = super::load()?;
-            let (name, _) = p.select(name.as_deref())?;
+            let (name, _) = crate::effective::select(&p, name.as_deref())?;
             let r = p.resolve(&name)?;
             for w in &r.warnings {
                 output::warn(w);

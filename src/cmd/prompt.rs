@@ -9,7 +9,7 @@ use crate::shell::{bash, zsh, Shell};
 
 pub fn run(a: PromptArgs) -> Result<i32> {
     let profiles = super::load()?;
-    let (name, _) = profiles.select(a.profile.profile.as_deref())?;
+    let (name, _) = crate::effective::select(&profiles, a.profile.profile.as_deref())?;
     let r = profiles.resolve(&name)?;
     let text = prompt_text::text(&r, a.format.as_deref());
     let text = match a.shell {

@@ -18,7 +18,7 @@ use super::q;
 /// effective setting would be).
 fn keyed(p: &ProfileFlag) -> Result<(Profiles, Resolved, String)> {
     let profiles = super::load()?;
-    let (name, _) = profiles.select(p.profile.as_deref())?;
+    let (name, _) = crate::effective::select(&profiles, p.profile.as_deref())?;
     let r = profiles.resolve(&name)?;
     let key = r.get("PREFECT_API_KEY").map(str::to_string).or_else(|| {
         std::env::var("PREFECT_API_KEY")

@@ -2,9 +2,10 @@
 //! Prefect's bundled profiles (docs/prefect-compat.md, "Bundled profiles") count as present whenever the file lacks them.
 //! Writing lives in `store.rs` (atomic save) and `edit.rs` (format-preserving changes).
 //!
-//! Here: the model (`Profiles`, `Resolved`), selection and resolution, and the toml_edit reader;
-//! beside it the fast reader (`fast.rs`), the tables as read (`entry.rs`), Prefect's bundled
-//! profiles, line numbers, file reading and Python-style values.
+//! Here: the model (`Profiles`, `Resolved`), resolution, and the toml_edit reader; beside it
+//! the fast reader (`fast.rs`), the tables as read (`entry.rs`), Prefect's bundled profiles,
+//! line numbers, file reading and Python-style values. Which profile is in effect is decided in
+//! `effective.rs`.
 
 use toml_edit::{Document, Item};
 
@@ -213,40 +214,6 @@ impl Profiles {
         }
     }
 
-    /// Prefect's order (docs/prefect-compat.md, "How Prefect chooses the profile"): flag, PREFECT_PROFILE, `active`, `ephemeral`.
-    /// An explicit name that does not exist is an error; a dangling `active` falls back to
-    /// the default with a warning, as Prefect does.
-    pub fn select(&self, flag: Option<&str>) -> Result<(String, Selected)> {
-        if let Some(name) = flag {
-            self.require(name)?;
-            return Ok((name.to_string(), Selected::Flag));
-        }
-        if let Some(env) = std::env::var("PREFECT_PROFILE")
-            .ok()
-            .filter(|s| !s.is_empty())
-        {
-            if self.contains(&env) {
-                return Ok((env, Selected::EnvVar));
-            }
-            return Err(self.unknown(&env, " (from PREFECT_PROFILE)"));
-        }
-        match &self.active {
-            Some(a) if !a.is_empty() => {
-                if self.contains(a) {
-                    Ok((a.clone(), Selected::Active))
-                } else {
-                    crate::output::warn(&format!(
-                        "{}: active profile {} is not in the file; using '{DEFAULT_PROFILE}' as Prefect does",
-                        self.loc.path.display(),
-                        q(a)
-                    ));
-                    Ok((DEFAULT_PROFILE.to_string(), Selected::Default))
-                }
-            }
-            _ => Ok((DEFAULT_PROFILE.to_string(), Selected::Default)),
-        }
-    }
-
     pub fn require(&self, name: &str) -> Result<()> {
         if self.contains(name) {
             Ok(())
@@ -255,7 +222,7 @@ impl Profiles {
         }
     }
 
-    fn unknown(&self, name: &str, from: &str) -> Error {
+    pub(crate) fn unknown(&self, name: &str, from: &str) -> Error {
         let all = self.names();
         let names: Vec<String> = all.iter().map(|n| q(n)).collect();
         // `use Prod`, `use prd`: the closest name, as `config set` does for settings (issue 17).
