@@ -35,15 +35,13 @@ pub fn safe(s: &str) -> Cow<'_, str> {
     }
     let mut o = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if acts_on_terminal(c) {
-            o.extend(c.escape_debug());
-            if c.escape_debug().len() == 1 {
-                // escape_debug leaves bidi controls as they are; spell them out.
-                o.pop();
-                o.push_str(&format!("\\u{{{:x}}}", c as u32));
-            }
-        } else {
+        if !acts_on_terminal(c) {
             o.push(c);
+        } else if c.is_control() {
+            o.extend(c.escape_debug());
+        } else {
+            // escape_debug leaves the bidi controls as they are; spell them out.
+            o.push_str(&format!("\\u{{{:x}}}", c as u32));
         }
     }
     Cow::Owned(o)
@@ -55,19 +53,18 @@ fn safe_lines(msg: &str) -> String {
 }
 
 /// A name as a user would type it in bash or zsh, quoted only when it must be (issue 17: `ls`
-/// showed `it\'s`, which no shell reads back): bare when it holds only characters no shell acts
-/// on, else `'...'`, else `"..."` when it holds `'` but nothing double quotes act on, else
-/// `$'...'` (control characters as `\t`, `\x1b`). Nothing in the result can draw on a terminal.
+/// showed `it\'s`, which no shell reads back): as `sh::quote` writes it for `eval` (bare or
+/// `'...'`) when it holds no `'`; `"..."` when it holds `'` but nothing double quotes act on;
+/// else `$'...'` (control characters as `\t`, `\x1b`). Nothing in the result can draw on a
+/// terminal.
 pub fn shown(name: &str) -> String {
-    let bare = |c: char| c.is_alphanumeric() || "_-./:@%+,=".contains(c);
-    if !name.is_empty() && name.chars().all(bare) && !name.starts_with('=') {
-        return name.to_string();
-    }
     let control = |c: char| acts_on_terminal(c) || c.is_control();
     if !name.chars().any(control) {
+        // Without a `'`: the one POSIX quoting rule (bare, or '...').
         if !name.contains('\'') {
-            return format!("'{name}'");
+            return crate::shell::sh::quote(name);
         }
+        // A `'` reads better inside double quotes, when nothing else there is special.
         if !name.contains(['"', '$', '`', '\\', '!']) {
             return format!("\"{name}\"");
         }

@@ -2,10 +2,16 @@
 //! byte, newlines included; only `'` itself needs the '\'' dance. ANSI-C `$'...'` is avoided
 //! because dash does not have it.
 
+/// True when `value` needs no quotes in any POSIX shell: letters and digits of any script (no
+/// shell gives a meaning to a byte above 0x7F) and `_-./:@%+,=`, not starting with `=`.
+pub fn is_bare(value: &str) -> bool {
+    let safe = |c: char| c.is_alphanumeric() || "_-./:@%+,=".contains(c);
+    !value.is_empty() && value.chars().all(safe) && !value.starts_with('=')
+}
+
 pub fn quote(value: &str) -> String {
-    // Words made only of these need no quotes in any POSIX shell (and read better in hints).
-    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./:@%+,=".contains(c);
-    if !value.is_empty() && value.chars().all(safe) && !value.starts_with('=') {
+    // Bare words read better in hints and messages.
+    if is_bare(value) {
         return value.to_string();
     }
     let mut q = String::with_capacity(value.len() + 2);
@@ -52,6 +58,8 @@ mod tests {
         assert_eq!(quote("local"), "local");
         assert_eq!(quote("http://x:1/api"), "http://x:1/api");
         assert_eq!(quote("a b"), "'a b'");
+        assert_eq!(quote("日本é"), "日本é");
+        assert_eq!(quote("🙂"), "'🙂'");
         assert_eq!(quote("~"), "'~'");
         assert_eq!(quote("a'b"), "'a'\\''b'");
         assert_eq!(quote("$(x)`y`\\"), "'$(x)`y`\\'");
