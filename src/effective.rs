@@ -34,7 +34,8 @@ pub const EXPORT: &str = "PREFECTX_EXPORT";
 /// Names the user keeps (plan.rs).
 pub const KEEP: &str = "PREFECTX_KEEP";
 
-fn env(name: &str) -> Option<String> {
+/// A variable's value, when set and not empty (the hook's state is never an empty string).
+pub fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|s| !s.is_empty())
 }
 
@@ -79,7 +80,7 @@ pub fn select(p: &Profiles, flag: Option<&str>) -> Result<(String, Selected)> {
 
 /// The pinned profile, when it still exists.
 pub fn pin(profiles: &Profiles) -> Option<String> {
-    env(PIN).filter(|p| profiles.contains(p))
+    var(PIN).filter(|p| profiles.contains(p))
 }
 
 /// What a shell whose state is inherited would use: its pin while that profile exists, else
@@ -116,9 +117,9 @@ pub enum Selector {
 }
 
 pub fn selector(at_init: bool) -> Selector {
-    let wanted = env("PREFECT_PROFILE");
-    let applied = env(APPLIED);
-    if wanted.is_some() && wanted == env(REFUSED) {
+    let wanted = var("PREFECT_PROFILE");
+    let applied = var(APPLIED);
+    if wanted.is_some() && wanted == var(REFUSED) {
         return Selector::Unchanged;
     }
     match (wanted, applied) {

@@ -17,8 +17,11 @@ use crate::plan::Plan;
 fn key() -> Option<Vec<u8>> {
     use std::os::unix::fs::OpenOptionsExt;
     let cache = paths::cache_dir().ok()?;
-    let _ = paths::create_private_dir(&cache);
-    let dir = PrivateDir::open(&cache)?;
+    // Its parents are made only the first time (PrivateDir makes the folder itself).
+    let dir = PrivateDir::open(&cache).or_else(|| {
+        paths::create_private_dir(&cache).ok()?;
+        PrivateDir::open(&cache)
+    })?;
     let path = dir.path.join("hook-key");
     if let Ok(mut f) = std::fs::File::open(&path) {
         let mut k = Vec::new();
@@ -69,43 +72,53 @@ fn digest(key: &[u8], name: &str, value: &str) -> String {
         })
 }
 
-/// `NAME:digest ...` for what `plan` sets, to export as __PREFECTX_SUMS.
-pub fn sums(plan: &Plan) -> Option<String> {
-    let key = key()?;
-    let parts: Vec<String> = plan
-        .set
-        .iter()
-        .map(|(n, v)| format!("{n}:{}", digest(&key, n, v)))
-        .collect();
-    Some(parts.join(" "))
+/// The digests of one apply: the user's key, read once.
+pub struct Digests {
+    key: Vec<u8>,
 }
 
-/// The names whose value in this environment is not what the last apply set (`recorded`, the
-/// inherited __PREFECTX_SUMS), plus those the plan would unset that the last apply did not
-/// leave: set, changed or removed by hand.
-pub fn changed_by_hand(recorded: &str, plan: &Plan) -> Vec<String> {
-    let Some(key) = key() else { return Vec::new() };
-    let mut names = Vec::new();
-    let mut ours = Vec::new();
-    for part in recorded.split_whitespace() {
-        let Some((name, sum)) = part.split_once(':') else {
-            continue;
-        };
-        ours.push(name);
-        let now = std::env::var(name).ok();
-        if now.is_none_or(|v| digest(&key, name, &v) != sum) {
-            names.push(name.to_string());
-        }
+impl Digests {
+    /// None when the key cannot be read or made; the hook then keeps no digests.
+    pub fn load() -> Option<Digests> {
+        key().map(|key| Digests { key })
     }
-    for name in &plan.unset {
-        if !ours.contains(&name.as_str()) {
-            names.push(name.clone());
-        }
+
+    /// `NAME:digest ...` for what `plan` sets, to export as __PREFECTX_SUMS.
+    pub fn sums(&self, plan: &Plan) -> String {
+        let parts: Vec<String> = plan
+            .set
+            .iter()
+            .map(|(n, v)| format!("{n}:{}", digest(&self.key, n, v)))
+            .collect();
+        parts.join(" ")
     }
-    names.retain(|n| n != "PREFECT_PROFILE");
-    names.sort();
-    names.dedup();
-    names
+
+    /// The names whose value in this environment is not what the last apply set (`recorded`,
+    /// the inherited __PREFECTX_SUMS), plus those the plan would unset that the last apply did
+    /// not leave: set, changed or removed by hand.
+    pub fn changed_by_hand(&self, recorded: &str, plan: &Plan) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut ours = Vec::new();
+        for part in recorded.split_whitespace() {
+            let Some((name, sum)) = part.split_once(':') else {
+                continue;
+            };
+            ours.push(name);
+            let now = std::env::var(name).ok();
+            if now.is_none_or(|v| digest(&self.key, name, &v) != sum) {
+                names.push(name.to_string());
+            }
+        }
+        for name in &plan.unset {
+            if !ours.contains(&name.as_str()) {
+                names.push(name.clone());
+            }
+        }
+        names.retain(|n| n != "PREFECT_PROFILE");
+        names.sort();
+        names.dedup();
+        names
+    }
 }
 
 #[cfg(test)]

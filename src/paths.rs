@@ -138,12 +138,21 @@ impl PrivateDir {
     /// Opens `path`, creating it 0700 if missing; None unless it passes the checks above.
     pub fn open(path: &Path) -> Option<PrivateDir> {
         use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
-        let _ = std::fs::DirBuilder::new().mode(0o700).create(path);
-        let fd = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(path)
-            .ok()?;
+        let open = || {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+                .open(path)
+        };
+        // Made only when missing: a refresh at a prompt opens the folder and nothing more.
+        let fd = match open() {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let _ = std::fs::DirBuilder::new().mode(0o700).create(path);
+                open()
+            }
+            other => other,
+        }
+        .ok()?;
         let m = fd.metadata().ok()?;
         // SAFETY: geteuid cannot fail.
         let me = unsafe { libc::geteuid() };

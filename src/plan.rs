@@ -32,19 +32,18 @@ pub fn plan(profile: &Resolved) -> Plan {
         .filter(|(k, _)| is_emittable(k) && !keep.iter().any(|x| x == k))
         .cloned()
         .collect();
-    with_selector(profile, set)
+    with_selector(profile, set, &keep)
 }
 
 /// Only `PREFECT_PROFILE=NAME`; every other `PREFECT_*` goes under the same rule, so Prefect
 /// itself reads the profile, the project files and one-shot selectors (`--export profile`,
 /// issue 15).
 pub fn selector_only(profile: &Resolved) -> Plan {
-    with_selector(profile, Vec::new())
+    with_selector(profile, Vec::new(), &kept())
 }
 
-fn with_selector(profile: &Resolved, mut set: Vec<(String, String)>) -> Plan {
+fn with_selector(profile: &Resolved, mut set: Vec<(String, String)>, keep: &[String]) -> Plan {
     set.push(("PREFECT_PROFILE".to_string(), profile.name.clone()));
-    let keep = kept();
     let mut unset: Vec<String> = std::env::vars_os()
         .filter_map(|(k, _)| k.into_string().ok())
         .filter(|k| is_emittable(k))

@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::effective;
+use crate::effective::{self, var as env};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::paths::{self, PrivateDir};
@@ -59,10 +59,6 @@ fn typed(args: &[String]) -> Result<Action> {
             Err(Error::silent(e.exit_code()))
         }
     }
-}
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|s| !s.is_empty())
 }
 
 /// Sets the stamp's mtime to the file's (nanoseconds), or removes it when there is no file.
@@ -333,9 +329,10 @@ fn apply(
     };
     // Values the user changed by hand are replaced by an automatic re-apply: say which, once
     // (issue 17). The digests, never the values, are kept for the next time.
-    if matches!(action, Action::Init(_) | Action::Refresh) {
+    let digests = crate::handmade::Digests::load();
+    if let (Action::Init(_) | Action::Refresh, Some(d)) = (action, &digests) {
         if let Some(recorded) = env(effective::SUMS) {
-            let names = crate::handmade::changed_by_hand(&recorded, &plan);
+            let names = d.changed_by_hand(&recorded, &plan);
             if !names.is_empty() {
                 output::note(&format!(
                     "prefectx: applying profile {} again replaces what was set by hand in this shell: {}; to keep such a value, list it in PREFECTX_KEEP, or store it in the profile with `prefectx config set NAME=VALUE`",
@@ -346,8 +343,8 @@ fn apply(
         }
     }
     out.push_str(&shell.render(&plan));
-    match crate::handmade::sums(&plan) {
-        Some(sums) => shell.export(out, effective::SUMS, &sums),
+    match &digests {
+        Some(d) => shell.export(out, effective::SUMS, &d.sums(&plan)),
         None => shell.unset(out, effective::SUMS),
     }
     match &pin {

@@ -1,5 +1,6 @@
 //! The fast reader checked against toml_edit (issue 7): whenever it accepts a file, toml_edit
 //! reads the very same profiles, line numbers included.
+#![cfg(test)]
 
 use super::fast::*;
 use super::FileProfile;
