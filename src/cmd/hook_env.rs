@@ -180,12 +180,12 @@ fn apply(
     let mut pin = env(effective::PIN);
     let mut prev = env(effective::PREV);
     let mut pin_tty = env(effective::PIN_TTY);
-    let here_tty = effective::tty();
     // A pin belongs to the terminal it was set in (issue 17): a tmux server started from a
     // pinned shell hands the pin to every later window, each its own terminal, which must
     // follow. A child shell in the same terminal keeps it.
-    if let (Action::Init(_), Some(t), Some(h)) = (action, &pin_tty, &here_tty) {
-        if pin.is_some() && t != h {
+    // The terminal is asked only where a pin is checked or set (ttyname reads /proc).
+    if let (Action::Init(_), Some(_), Some(t)) = (action, &pin, &pin_tty) {
+        if effective::tty().is_some_and(|h| h != *t) {
             pin = None;
         }
     }
@@ -204,7 +204,7 @@ fn apply(
                         prev = current.clone();
                     }
                     pin = Some(w);
-                    pin_tty = here_tty.clone();
+                    pin_tty = effective::tty();
                     said = true;
                 }
                 effective::Selector::Chose(w) => {
@@ -280,7 +280,7 @@ fn apply(
                 pin = None;
             } else {
                 pin = Some(name.clone());
-                pin_tty = here_tty.clone();
+                pin_tty = effective::tty();
             }
             if current.as_deref() != Some(name.as_str()) {
                 prev = current.clone();
