@@ -11,6 +11,7 @@ prefectx() {
       \builtin local __prefectx_code
       __prefectx_code="$(\command "$__prefectx_bin" hook-env bash "$@")" || \builtin return
       \builtin eval "$__prefectx_code"
+      __prefectx_seen
       ;;
     profile)
       \command "$__prefectx_bin" "$@" || \builtin return
@@ -23,6 +24,42 @@ prefectx() {
   esac
 }
 
+# What the folder holds (issue 11), with builtins only: the nearest .prefect-profile from $PWD
+# up to / (the same textual walk as the binary's), and $PWD when it has one of Prefect's
+# project files. Recorded after each apply, so only a change runs the binary.
+__prefectx_where() {
+  \builtin local d="$PWD"
+  [[ "$d" == / ]] && d=
+  __prefectx_pp_now=
+  while :; do
+    if [[ -e "$d/.prefect-profile" ]]; then
+      __prefectx_pp_now="$d/.prefect-profile"
+      break
+    fi
+    [[ -n "$d" ]] || break
+    d="${d%/*}"
+  done
+  __prefectx_here_now=
+  if [[ -e .env || -e prefect.toml || -e pyproject.toml ]]; then
+    __prefectx_here_now="$PWD"
+  fi
+}
+
+# Taken after the apply: a file that appears meanwhile has no stamp, so the next prompt applies.
+__prefectx_seen() {
+  __prefectx_where
+  __prefectx_pp="$__prefectx_pp_now" __prefectx_here="$__prefectx_here_now"
+}
+
+# True when file $1 and its stamp $2 (same mtime, made at the last apply) disagree.
+__prefectx_changed() {
+  if [[ -e "$1" ]]; then
+    [[ ! -e "$2" || "$1" -nt "$2" || "$1" -ot "$2" ]]
+  else
+    [[ -e "$2" ]]
+  fi
+}
+
 __prefectx_apply() {
   if [[ -x "$__prefectx_bin" ]]; then
     __prefectx_missing=
@@ -30,6 +67,7 @@ __prefectx_apply() {
     # hook-env always prints valid code (maybe none) and reports errors on stderr once.
     __prefectx_code="$(\command "$__prefectx_bin" hook-env bash "$@")"
     \builtin eval "$__prefectx_code"
+    __prefectx_seen
   elif [[ -z "${__prefectx_missing-}" ]]; then
     __prefectx_missing=1
     \builtin printf 'prefectx: %s is gone; this shell keeps its Prefect settings\n' "$__prefectx_bin" >&2
@@ -106,8 +144,10 @@ __prefectx_preexec() {
 
 # Re-apply when the profiles file changed: its mtime differs from the stamp's (set to the
 # file's mtime at the last apply), it appeared or vanished, or the shell now points at
-# another file; or PREFECT_PROFILE is no longer what the hook applied (issue 15). `-nt`/`-ot`
-# compare nanoseconds in bash 5.
+# another file; or PREFECT_PROFILE is no longer what the hook applied (issue 15); or the
+# folder's files that decide the environment changed: another .prefect-profile applies, one
+# of Prefect's project files appeared, vanished or was edited here, or the allowed list was
+# (issue 11). `-nt`/`-ot` compare nanoseconds in bash 5.
 __prefectx_prompt() {
   \builtin local __prefectx_status=$?
   \builtin local f="${__PREFECTX_FILE-}" s="${__PREFECTX_STAMP-}"
@@ -115,7 +155,13 @@ __prefectx_prompt() {
     { [[ "${PREFECT_PROFILE-}" != "${__PREFECTX_APPLIED-}" &&
       ( -z "${__PREFECTX_REFUSED+set}" || "${PREFECT_PROFILE-}" != "$__PREFECTX_REFUSED" ) ]]; } ||
     { [[ -e "$f" ]] && { [[ ! -e "$s" || "$f" -nt "$s" || "$f" -ot "$s" ]]; }; } ||
-    { [[ ! -e "$f" && -e "$s" ]]; }; then
+    { [[ ! -e "$f" && -e "$s" ]]; } ||
+    { __prefectx_where
+      [[ "$__prefectx_pp_now" != "${__prefectx_pp-}" || "$__prefectx_here_now" != "${__prefectx_here-}" ]] ||
+        __prefectx_changed "$__prefectx_pp_now" "$s.p" ||
+        { [[ -n "$__prefectx_here_now" ]] && {
+          __prefectx_changed .env "$s.e" || __prefectx_changed prefect.toml "$s.t" ||
+            __prefectx_changed pyproject.toml "$s.y" || __prefectx_changed "${__prefectx_trust-}" "$s.a"; }; }; }; then
     __prefectx_apply refresh
   fi
   \builtin return "$__prefectx_status"

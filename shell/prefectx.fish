@@ -9,7 +9,9 @@ function prefectx
     switch "$argv[1]"
         case use follow
             command $__prefectx_bin hook-env fish $argv | source
-            return $pipestatus[1]
+            set -l st $pipestatus[1]
+            __prefectx_seen
+            return $st
         case profile
             command $__prefectx_bin $argv; or return $status
             # A rename from this shell takes its pin along (issue 17).
@@ -21,11 +23,47 @@ function prefectx
     end
 end
 
+# What the folder holds (issue 11; see the bash hook), with builtins only (`string` is one).
+function __prefectx_where
+    set -l d $PWD
+    test "$d" = /; and set d ''
+    set -g __prefectx_pp_now ''
+    while true
+        if test -e "$d/.prefect-profile"
+            set __prefectx_pp_now "$d/.prefect-profile"
+            break
+        end
+        test -n "$d"; or break
+        set d (string replace -r '/[^/]*$' '' -- $d)
+    end
+    set -g __prefectx_here_now ''
+    if test -e .env; or test -e prefect.toml; or test -e pyproject.toml
+        set __prefectx_here_now $PWD
+    end
+end
+
+# Taken after the apply (see the bash hook).
+function __prefectx_seen
+    __prefectx_where
+    set -g __prefectx_pp $__prefectx_pp_now
+    set -g __prefectx_here $__prefectx_here_now
+end
+
+# True when file $argv[1] and its stamp $argv[2] (same mtime) disagree.
+function __prefectx_changed
+    if test -e "$argv[1]"
+        not test -e "$argv[2]"; or test "$argv[1]" -nt "$argv[2]"; or test "$argv[1]" -ot "$argv[2]"
+    else
+        test -e "$argv[2]"
+    end
+end
+
 function __prefectx_apply
     if test -x "$__prefectx_bin"
         set -e __prefectx_missing
         # hook-env always prints valid code (maybe none) and reports errors on stderr once.
         command $__prefectx_bin hook-env fish $argv | source
+        __prefectx_seen
     else if not set -q __prefectx_missing
         set -g __prefectx_missing 1
         printf 'prefectx: %s is gone; this shell keeps its Prefect settings\n' $__prefectx_bin >&2
@@ -105,6 +143,18 @@ function __prefectx_prompt --on-event fish_prompt
         end
         or begin
             not test -e "$f"; and test -e "$s"
+        end
+        or begin
+            __prefectx_where
+            test "$__prefectx_pp_now" != "$__prefectx_pp"; or test "$__prefectx_here_now" != "$__prefectx_here"
+            or __prefectx_changed "$__prefectx_pp_now" "$s.p"
+            or begin
+                test -n "$__prefectx_here_now"
+                and begin
+                    __prefectx_changed .env "$s.e"; or __prefectx_changed prefect.toml "$s.t"
+                    or __prefectx_changed pyproject.toml "$s.y"; or __prefectx_changed "$__prefectx_trust" "$s.a"
+                end
+            end
         end
         __prefectx_apply refresh
     end

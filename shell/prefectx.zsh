@@ -11,6 +11,7 @@ prefectx() {
       \builtin local __prefectx_code
       __prefectx_code="$(\command "$__prefectx_bin" hook-env zsh "$@")" || \builtin return
       \builtin eval "$__prefectx_code"
+      __prefectx_seen
       ;;
     profile)
       \command "$__prefectx_bin" "$@" || \builtin return
@@ -23,6 +24,39 @@ prefectx() {
   esac
 }
 
+# What the folder holds (issue 11; see the bash hook), with builtins only.
+__prefectx_where() {
+  \builtin local d="$PWD"
+  [[ "$d" == / ]] && d=
+  typeset -g __prefectx_pp_now= __prefectx_here_now=
+  while :; do
+    if [[ -e "$d/.prefect-profile" ]]; then
+      __prefectx_pp_now="$d/.prefect-profile"
+      break
+    fi
+    [[ -n "$d" ]] || break
+    d="${d%/*}"
+  done
+  if [[ -e .env || -e prefect.toml || -e pyproject.toml ]]; then
+    __prefectx_here_now="$PWD"
+  fi
+}
+
+# Taken after the apply (see the bash hook).
+__prefectx_seen() {
+  __prefectx_where
+  typeset -g __prefectx_pp="$__prefectx_pp_now" __prefectx_here="$__prefectx_here_now"
+}
+
+# True when file $1 and its stamp $2 (same mtime, made at the last apply) disagree.
+__prefectx_changed() {
+  if [[ -e "$1" ]]; then
+    [[ ! -e "$2" || "$1" -nt "$2" || "$1" -ot "$2" ]]
+  else
+    [[ -e "$2" ]]
+  fi
+}
+
 __prefectx_apply() {
   if [[ -x "$__prefectx_bin" ]]; then
     typeset -g __prefectx_missing=
@@ -30,6 +64,7 @@ __prefectx_apply() {
     # hook-env always prints valid code (maybe none) and reports errors on stderr once.
     __prefectx_code="$(\command "$__prefectx_bin" hook-env zsh "$@")"
     \builtin eval "$__prefectx_code"
+    __prefectx_seen
   elif [[ -z "${__prefectx_missing-}" ]]; then
     typeset -g __prefectx_missing=1
     \builtin printf 'prefectx: %s is gone; this shell keeps its Prefect settings\n' "$__prefectx_bin" >&2
@@ -104,7 +139,7 @@ __prefectx_preexec() {
 }
 
 # Re-apply when the profiles file changed (see the bash hook), or when PREFECT_PROFILE is no
-# longer what the hook applied. zsh's -nt/-ot are false when either file is missing, so
+# longer what the hook applied, or the folder's deciding files changed (issue 11). zsh's -nt/-ot are false when either file is missing, so
 # existence is tested on its own.
 __prefectx_precmd() {
   \builtin local __prefectx_status=$?
@@ -113,7 +148,13 @@ __prefectx_precmd() {
     { [[ "${PREFECT_PROFILE-}" != "${__PREFECTX_APPLIED-}" &&
       ( -z "${__PREFECTX_REFUSED+set}" || "${PREFECT_PROFILE-}" != "$__PREFECTX_REFUSED" ) ]]; } ||
     { [[ -e "$f" ]] && { [[ ! -e "$s" || "$f" -nt "$s" || "$f" -ot "$s" ]]; }; } ||
-    { [[ ! -e "$f" && -e "$s" ]]; }; then
+    { [[ ! -e "$f" && -e "$s" ]]; } ||
+    { __prefectx_where
+      [[ "$__prefectx_pp_now" != "${__prefectx_pp-}" || "$__prefectx_here_now" != "${__prefectx_here-}" ]] ||
+        __prefectx_changed "$__prefectx_pp_now" "$s.p" ||
+        { [[ -n "$__prefectx_here_now" ]] && {
+          __prefectx_changed .env "$s.e" || __prefectx_changed prefect.toml "$s.t" ||
+            __prefectx_changed pyproject.toml "$s.y" || __prefectx_changed "${__prefectx_trust-}" "$s.a"; }; }; }; then
     __prefectx_apply refresh
   fi
   # compinit may be loaded after this hook (oh-my-zsh and others do): register then.

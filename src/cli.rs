@@ -48,8 +48,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print the profile this shell uses
-    Current,
+    /// Print the profile this shell uses; --verbose: why, and where each setting comes from
+    Current {
+        #[arg(long, short = 'v')]
+        verbose: bool,
+    },
+    /// Apply Prefect's project files (.env, prefect.toml, pyproject.toml) of DIR as they are now
+    Allow {
+        /// Default: the current folder
+        #[arg(value_hint = clap::ValueHint::DirPath)]
+        dir: Option<std::path::PathBuf>,
+    },
+    /// Stop applying the project files of DIR
+    Deny {
+        #[arg(value_hint = clap::ValueHint::DirPath)]
+        dir: Option<std::path::PathBuf>,
+    },
     /// Print the prompt segment, e.g. cloud:acme/prod
     Prompt(PromptArgs),
     /// Create, delete, rename and inspect profiles (like `prefect profile`)
@@ -140,8 +154,14 @@ pub struct UseArgs {
     #[arg(add = ArgValueCandidates::new(complete::profiles_and_dash), allow_hyphen_values = true)]
     pub name: Option<String>,
     /// Also make it the file's `active` profile (every following shell picks it up)
-    #[arg(long, short = 'g')]
+    #[arg(long, short = 'g', conflicts_with = "local")]
     pub global: bool,
+    /// Write it to ./.prefect-profile: this folder and those below use it (issue 11)
+    #[arg(long)]
+    pub local: bool,
+    /// With --local: remove ./.prefect-profile
+    #[arg(long, requires = "local", conflicts_with = "name")]
+    pub unset: bool,
 }
 
 #[derive(Debug, Args, PartialEq)]

@@ -1,9 +1,13 @@
 //! The profile in effect in a shell, and the names of the hook's state. Every command that
 //! reads the shell's state (hook-env, watch, doctor, current, TAB) takes both from here
 //! (issue 12), so the rule is written once: what the user set in PREFECT_PROFILE since the last
-//! apply (issue 15), then this terminal's pin (issue 17), then the file's `active`.
+//! apply (issue 15), then this terminal's pin (issue 17), then the nearest `.prefect-profile`
+//! (issue 11), then the file's `active`. Prefect's project files are laid on top of the chosen
+//! profile where they are allowed (project.rs).
 //!
 //! The state holds names and paths only, never a value (`__PREFECTX_SUMS` holds keyed digests).
+
+use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 use crate::output::q;
@@ -27,6 +31,12 @@ pub const STAMP: &str = "__PREFECTX_STAMP";
 pub const FILE: &str = "__PREFECTX_FILE";
 /// Keyed digests of the values applied (handmade.rs).
 pub const SUMS: &str = "__PREFECTX_SUMS";
+/// The `.prefect-profile` seen at the last apply (whether or not a pin overrode it).
+pub const LOCAL: &str = "__PREFECTX_LOCAL";
+/// Names applied from allowed project files, space-separated.
+pub const FROM: &str = "__PREFECTX_FROM";
+/// Folders whose unallowed project files were pointed out, one per line.
+pub const NOTED: &str = "__PREFECTX_NOTED";
 /// The prompt segment.
 pub const PROMPT: &str = "PREFECTX_PROMPT";
 /// `profile` to export only PREFECT_PROFILE (issue 15).
@@ -44,37 +54,74 @@ pub fn shell_is_hooked() -> bool {
     std::env::var_os(STAMP).is_some()
 }
 
-/// The profile a command acts on, as Prefect picks it. Prefect's order (docs/prefect-compat.md, "How Prefect chooses the profile"): flag, PREFECT_PROFILE, `active`, `ephemeral`.
-/// An explicit name that does not exist is an error; a dangling `active` falls back to
-/// the default with a warning, as Prefect does.
+/// The profile a command acts on: `flag`, else PREFECT_PROFILE when the user set it (in a
+/// hooked shell: when it is not just what the hook applied), else this shell's pin, else the
+/// nearest `.prefect-profile`, else the file's `active`, else Prefect's default. An explicit
+/// name that does not exist is an error, and so is a `.prefect-profile` that names none; a
+/// dangling `active` falls back to the default with a warning, as Prefect does.
 pub fn select(p: &Profiles, flag: Option<&str>) -> Result<(String, Selected)> {
     if let Some(name) = flag {
         p.require(name)?;
         return Ok((name.to_string(), Selected::Flag));
     }
-    if let Some(env) = std::env::var("PREFECT_PROFILE")
-        .ok()
-        .filter(|s| !s.is_empty())
-    {
-        if p.contains(&env) {
-            return Ok((env, Selected::EnvVar));
+    let hooked = shell_is_hooked();
+    if let Some(env) = var("PREFECT_PROFILE") {
+        if !hooked || var(APPLIED).as_deref() != Some(env.as_str()) {
+            if p.contains(&env) {
+                return Ok((env, Selected::EnvVar));
+            }
+            return Err(p.unknown(&env, " (from PREFECT_PROFILE)"));
         }
-        return Err(p.unknown(&env, " (from PREFECT_PROFILE)"));
     }
+    if hooked {
+        if let Some(pinned) = pin(p) {
+            return Ok((pinned, Selected::Pin));
+        }
+    }
+    after_pin(p, &crate::paths::shell_cwd())
+}
+
+/// The rule below the pin: the nearest `.prefect-profile` from `cwd`, else `active`.
+pub fn after_pin(p: &Profiles, cwd: &Path) -> Result<(String, Selected)> {
+    if let Some((name, path)) = folder_choice(p, cwd)? {
+        return Ok((name, Selected::Folder(path)));
+    }
+    Ok(active(p))
+}
+
+/// The nearest `.prefect-profile` and the profile it names; an error naming the file when it
+/// cannot be read or names no profile in the file.
+pub fn folder_choice(p: &Profiles, cwd: &Path) -> Result<Option<(String, PathBuf)>> {
+    let Some(path) = crate::folder::nearest(cwd) else {
+        return Ok(None);
+    };
+    let name = crate::folder::read(&path)?;
+    if !p.contains(&name) {
+        let from = format!(
+            " (named by {})",
+            crate::output::safe(&path.to_string_lossy())
+        );
+        return Err(p.unknown(&name, &from));
+    }
+    Ok(Some((name, path)))
+}
+
+/// The file's `active`, or Prefect's default when it names no profile (with a warning).
+pub fn active(p: &Profiles) -> (String, Selected) {
     match &p.active {
         Some(a) if !a.is_empty() => {
             if p.contains(a) {
-                Ok((a.clone(), Selected::Active))
+                (a.clone(), Selected::Active)
             } else {
                 crate::output::warn(&format!(
                     "{}: active profile {} is not in the file; using '{DEFAULT_PROFILE}' as Prefect does",
                     p.loc.path.display(),
                     q(a)
                 ));
-                Ok((DEFAULT_PROFILE.to_string(), Selected::Default))
+                (DEFAULT_PROFILE.to_string(), Selected::Default)
             }
         }
-        _ => Ok((DEFAULT_PROFILE.to_string(), Selected::Default)),
+        _ => (DEFAULT_PROFILE.to_string(), Selected::Default),
     }
 }
 

@@ -16,17 +16,23 @@ mod complete;
 mod edit;
 mod effective;
 mod error;
+mod explain;
+mod folder;
 mod handmade;
+mod here;
 mod output;
 mod paths;
 mod picker;
 mod plan;
 mod profiles;
+mod project;
 mod prompt_text;
 mod settings;
 mod shell;
+mod stamps;
 mod store;
 mod target;
+mod trust;
 
 use clap::Parser;
 

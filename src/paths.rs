@@ -10,6 +10,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     ProfilesPathEnv,
+    /// PREFECT_PROFILES_PATH from a trusted project file in the current folder (issue 11).
+    Project,
     PrefectHomeEnv,
     Default,
 }
@@ -18,6 +20,7 @@ impl Source {
     pub fn describe(self) -> &'static str {
         match self {
             Source::ProfilesPathEnv => "from PREFECT_PROFILES_PATH",
+            Source::Project => "from PREFECT_PROFILES_PATH in an allowed project file here",
             Source::PrefectHomeEnv => "from PREFECT_HOME",
             Source::Default => "default ~/.prefect/profiles.toml",
         }
@@ -55,12 +58,23 @@ fn expand_tilde(p: OsString) -> Result<PathBuf> {
 }
 
 /// PREFECT_PROFILES_PATH, else $PREFECT_HOME/profiles.toml, else ~/.prefect/profiles.toml.
+/// Prefect's runtime order (docs/prefect-compat.md): the environment's PREFECT_PROFILES_PATH
+/// (unless the hook exported it from a project file, which is asked again), the project files'
+/// (allowed ones only, issue 11), PREFECT_HOME, the default.
 pub fn locate() -> Result<Location> {
-    if let Some(p) = non_empty("PREFECT_PROFILES_PATH") {
-        // Prefect takes this one literally (no `~`); docs/prefect-compat.md.
+    if crate::project::user_profiles_path() {
+        if let Some(p) = non_empty("PREFECT_PROFILES_PATH") {
+            // Prefect takes this one literally (no `~`); docs/prefect-compat.md.
+            return Ok(Location {
+                path: PathBuf::from(p),
+                source: Source::ProfilesPathEnv,
+            });
+        }
+    }
+    if let Some(p) = project_profiles_path() {
         return Ok(Location {
             path: PathBuf::from(p),
-            source: Source::ProfilesPathEnv,
+            source: Source::Project,
         });
     }
     if let Some(h) = non_empty("PREFECT_HOME") {
@@ -75,6 +89,13 @@ pub fn locate() -> Result<Location> {
     })
 }
 
+/// PREFECT_PROFILES_PATH from the allowed project files of the current folder.
+pub fn project_profiles_path() -> Option<String> {
+    crate::project::here()
+        .filter(|p| p.trusted())
+        .and_then(|p| p.profiles_path())
+}
+
 /// The folder the shell is in: `$PWD` as the shell exported it (the hook compares it with the
 /// shell's own `$PWD`, which keeps a symlinked path), else the process's.
 pub fn shell_cwd() -> PathBuf {
@@ -85,23 +106,30 @@ pub fn shell_cwd() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// The PREFECT_PROFILES_PATH the shell has after an apply: the user's, or the one the hook
+/// exports from an allowed project file here.
+pub fn exported_profiles_path() -> Option<String> {
+    if crate::project::user_profiles_path() {
+        return std::env::var("PREFECT_PROFILES_PATH").ok();
+    }
+    project_profiles_path()
+}
+
 /// True when the profiles file is named relative to the current folder, so that a `cd` can make
 /// it another file: a relative PREFECT_PROFILES_PATH, as Prefect resolves it (issue 17), or a
 /// relative PREFECT_HOME when PREFECT_PROFILES_PATH is not set.
 pub fn location_is_relative() -> bool {
-    let rel = |v: OsString| {
-        let s = v.to_string_lossy().into_owned();
-        !s.starts_with('/') && !s.starts_with('~')
-    };
-    match non_empty("PREFECT_PROFILES_PATH") {
-        Some(p) => rel(p),
-        None => non_empty("PREFECT_HOME").is_some_and(rel),
+    let rel = |s: &str| !s.starts_with('/') && !s.starts_with('~');
+    match exported_profiles_path().filter(|p| !p.is_empty()) {
+        Some(p) => rel(&p),
+        None => non_empty("PREFECT_HOME").is_some_and(|h| rel(&h.to_string_lossy())),
     }
 }
 
 /// What the hook compares at each prompt to notice that the shell now points at another file:
-/// `PROFILES_PATH|HOME_DIR|HOME|CWD`, where CWD is there only while the location is relative.
-/// The hook scripts build the same string with builtins (`${__prefectx_rel:+$PWD}`).
+/// `PROFILES_PATH|HOME_DIR|HOME|CWD`, as the shell will have them after the apply, where CWD is
+/// there only while the location is relative. The hook scripts build the same string with
+/// builtins (`${__prefectx_rel:+$PWD}`).
 pub fn location_key() -> String {
     let get = |n: &str| std::env::var(n).unwrap_or_default();
     let cwd = if location_is_relative() {
@@ -111,7 +139,7 @@ pub fn location_key() -> String {
     };
     format!(
         "{}|{}|{}|{cwd}",
-        get("PREFECT_PROFILES_PATH"),
+        exported_profiles_path().unwrap_or_default(),
         get("PREFECT_HOME"),
         get("HOME")
     )
@@ -204,6 +232,38 @@ impl PrivateDir {
             // SAFETY: a valid directory descriptor and a NUL-terminated name.
             unsafe { libc::unlinkat(self.fd.as_raw_fd(), c.as_ptr(), 0) };
         }
+    }
+
+    /// The bytes of `name`, when it is a regular file of ours that only we can write, read
+    /// without following a symlink: what decides trust must not be writable by anyone else
+    /// (issue 11).
+    pub fn read(&self, name: &str) -> Option<Vec<u8>> {
+        use std::io::Read;
+        use std::os::unix::fs::MetadataExt;
+        use std::os::unix::io::{AsRawFd, FromRawFd};
+        let c = Self::c_name(name)?;
+        // SAFETY: a valid directory descriptor and a NUL-terminated name.
+        let raw = unsafe {
+            libc::openat(
+                self.fd.as_raw_fd(),
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK,
+            )
+        };
+        if raw < 0 {
+            return None;
+        }
+        // SAFETY: `raw` is a descriptor we just opened and own.
+        let mut f = unsafe { std::fs::File::from_raw_fd(raw) };
+        let m = f.metadata().ok()?;
+        // SAFETY: geteuid cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if !m.is_file() || m.uid() != me || m.mode() & 0o022 != 0 {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).ok()?;
+        Some(bytes)
     }
 
     /// The names in this folder.

@@ -12,7 +12,7 @@ pub struct Plan {
 }
 
 /// Names listed in PREFECTX_KEEP (space- or comma-separated).
-fn kept() -> Vec<String> {
+pub fn kept() -> Vec<String> {
     std::env::var(crate::effective::KEEP)
         .unwrap_or_default()
         .split([' ', ',', '\t', '\n'])
@@ -47,7 +47,9 @@ fn with_selector(profile: &Resolved, mut set: Vec<(String, String)>, keep: &[Str
     let mut unset: Vec<String> = std::env::vars_os()
         .filter_map(|(k, _)| k.into_string().ok())
         .filter(|k| is_emittable(k))
-        .filter(|k| !ENV_ONLY.contains(&k.as_str()))
+        // PREFECT_HOME and PREFECT_PROFILES_PATH are the user's, unless the hook set one from a
+        // project file here (issue 11): leaving the folder takes it away again.
+        .filter(|k| !ENV_ONLY.contains(&k.as_str()) || crate::project::from_project(k))
         .filter(|k| !keep.iter().any(|x| x == k))
         .filter(|k| !set.iter().any(|(s, _)| s == k))
         .collect();

@@ -565,7 +565,12 @@ fn doctor_checks_offline_and_live() {
         text.contains("warn  PREFECT_API_URL in the environment differs"),
         "{text}"
     );
-    assert!(text.contains("warn  ./prefect.toml sets api"), "{text}");
+    // Issue 11: the project file is not applied until allowed, and doctor says so (it used to
+    // say the file overrode the profile, which a prefectx shell's exports kept it from doing).
+    assert!(
+        text.contains("prefect.toml: not allowed, not applied (`prefectx allow` applies it); `prefect` run here uses it; sets PREFECT_API_URL"),
+        "{text}"
+    );
     // A server profile: /health.
     let health = Server::start(|r, _| {
         if r.path == "/api/health" {

@@ -1,13 +1,26 @@
-//! `prefectx current`: the profile this shell uses (PREFECT_PROFILE, else what Prefect would
-//! pick), one line, for scripts.
+//! `prefectx current [--verbose]`: the profile in effect here (PREFECT_PROFILE set by the user,
+//! this shell's pin, the nearest `.prefect-profile`, the file's `active`), one line, for
+//! scripts; `--verbose` adds the chain behind it and where each setting comes from (issue 11).
 
 use crate::error::Result;
 use crate::output;
 
-pub fn run() -> Result<i32> {
+pub fn run(verbose: bool) -> Result<i32> {
     let profiles = super::load()?;
-    let (name, _) = crate::effective::select(&profiles, None)?;
+    let (name, why) = crate::effective::select(&profiles, None)?;
     // The name comes from the environment or the file: shown through output::safe (issue 16).
-    output::out(&format!("{}\n", output::safe(&name)));
+    let mut s = format!("{}\n", output::safe(&name));
+    if verbose {
+        s.push_str(&format!(
+            "profiles file: {} ({})\n",
+            output::safe(&profiles.loc.path.to_string_lossy()),
+            profiles.loc.source.describe()
+        ));
+        for (_, line) in crate::explain::chain(&profiles, &name, &why) {
+            s.push_str(&output::safe(&line));
+            s.push('\n');
+        }
+    }
+    output::out(&s);
     Ok(0)
 }

@@ -37,56 +37,6 @@ impl Report {
     }
 }
 
-/// Keys a project file in the current folder sets for Prefect (docs/prefect-compat.md, "How Prefect chooses the profile").
-fn project_files(r: &mut Report) {
-    if let Ok(text) = std::fs::read_to_string(".env") {
-        let keys: Vec<&str> = text
-            .lines()
-            .filter_map(|l| l.trim().trim_start_matches("export ").split_once('='))
-            .map(|(k, _)| k.trim())
-            .filter(|k| k.to_ascii_uppercase().starts_with("PREFECT_"))
-            .collect();
-        if !keys.is_empty() {
-            r.warn(&format!(
-                "./.env sets {} (overrides the profile for Prefect run here)",
-                keys.join(", ")
-            ));
-        }
-    }
-    if let Ok(text) = std::fs::read_to_string("prefect.toml") {
-        match text.parse::<toml_edit::DocumentMut>() {
-            Ok(doc) => {
-                let keys: Vec<String> = doc.iter().map(|(k, _)| k.to_string()).collect();
-                if !keys.is_empty() {
-                    r.warn(&format!(
-                        "./prefect.toml sets {} (overrides the profile for Prefect run here)",
-                        keys.join(", ")
-                    ));
-                }
-            }
-            Err(e) => r.fail(&format!(
-                "./prefect.toml is not valid TOML: {}",
-                e.message()
-            )),
-        }
-    }
-    if let Ok(text) = std::fs::read_to_string("pyproject.toml") {
-        if let Ok(doc) = text.parse::<toml_edit::DocumentMut>() {
-            if let Some(t) = doc
-                .get("tool")
-                .and_then(|t| t.get("prefect"))
-                .and_then(|t| t.as_table_like())
-            {
-                let keys: Vec<String> = t.iter().map(|(k, _)| k.to_string()).collect();
-                r.warn(&format!(
-                    "./pyproject.toml [tool.prefect] sets {} (overrides the profile for Prefect run here)",
-                    keys.join(", ")
-                ));
-            }
-        }
-    }
-}
-
 pub fn run(a: DoctorArgs) -> Result<i32> {
     let mut r = Report::default();
     let loc = paths::locate()?;
@@ -123,15 +73,25 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
             return Ok(1);
         }
     };
-    let why = match (why, &pinned) {
-        (Selected::EnvVar, Some(p)) if *p == name => "pinned in this shell by `prefectx use`",
-        (Selected::EnvVar, _) if crate::effective::shell_is_hooked() => {
-            "this shell follows the file's `active` (prefectx hook)"
+    let why_text = match (&why, &pinned) {
+        (Selected::EnvVar, Some(p)) if *p == name => {
+            "pinned in this shell by `prefectx use`".into()
         }
         (w, _) => w.describe(),
     };
-    r.ok(&format!("profile: {} ({why})", q(&name)));
-    let resolved = profiles.resolve(&name)?;
+    // The whole chain: pin, .prefect-profile, active, project files, each setting's source
+    // (issue 11; this replaces a line that said a project file overrode the profile, which a
+    // prefectx shell's exports kept it from doing).
+    for (warn, line) in crate::explain::chain(&profiles, &name, &why) {
+        if line.starts_with("profile: ") {
+            r.ok(&format!("profile: {} ({why_text})", q(&name)));
+        } else if warn {
+            r.warn(&line);
+        } else {
+            r.ok(&line);
+        }
+    }
+    let (resolved, _) = crate::here::environment(&profiles, &name)?;
     for w in &resolved.warnings {
         r.warn(w);
     }
@@ -157,7 +117,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
         match resolved.get(&k) {
             Some(pv) if pv == v => {}
             Some(_) => r.warn(&format!(
-                "{k} in the environment differs from profile {} and overrides it",
+                "{k} in the environment differs from profile {} (with the allowed project files here) and overrides it",
                 q(&name)
             )),
             None => r.warn(&format!(
@@ -166,7 +126,6 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
             )),
         }
     }
-    project_files(&mut r);
 
     let t = Target::of(&resolved);
     if a.offline {

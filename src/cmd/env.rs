@@ -11,7 +11,8 @@ pub fn run(a: EnvArgs) -> Result<i32> {
     let profiles = super::load()?;
     let flag = a.name.as_deref().or(a.profile.profile.as_deref());
     let (name, _) = crate::effective::select(&profiles, flag)?;
-    let resolved = profiles.resolve(&name)?;
+    // The profile, with the allowed project files of this folder on top (issue 11).
+    let (resolved, _) = crate::here::environment(&profiles, &name)?;
     for w in &resolved.warnings {
         output::warn(w);
     }

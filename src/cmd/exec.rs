@@ -12,7 +12,9 @@ use crate::plan;
 pub fn run(a: ExecArgs) -> Result<i32> {
     let profiles = super::load()?;
     profiles.require(&a.name)?;
-    let resolved = profiles.resolve(&a.name)?;
+    // The profile, with the allowed project files of this folder on top, as Prefect run here
+    // with that profile would read them (issue 11).
+    let (resolved, _) = crate::here::environment(&profiles, &a.name)?;
     for w in &resolved.warnings {
         output::warn(w);
     }

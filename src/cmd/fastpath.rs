@@ -20,7 +20,7 @@ pub fn try_run() -> Option<Result<i32>> {
     match cmd.as_str() {
         "env" => env(rest).map(cmd::env::run),
         "prompt" => prompt(rest).map(cmd::prompt::run),
-        "current" if rest.is_empty() => Some(cmd::current::run()),
+        "current" if rest.is_empty() => Some(cmd::current::run(false)),
         "hook-env" => {
             let (shell, rest) = rest.split_first()?;
             let shell = HookShell::from_str(shell, false).ok()?;

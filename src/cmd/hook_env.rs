@@ -4,13 +4,12 @@
 //!
 //! The state it keeps, and the rule for which profile is in effect, are in `effective.rs`.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::effective::{self, var as env};
 use crate::error::{Error, Result};
 use crate::output;
-use crate::paths::{self, PrivateDir};
+use crate::paths;
 use crate::picker;
 use crate::plan;
 use crate::profiles::Profiles;
@@ -22,7 +21,11 @@ use super::q;
 enum Action {
     Init(String),
     Refresh,
-    Use { name: Option<String>, global: bool },
+    Use {
+        name: Option<String>,
+        global: bool,
+        local: bool,
+    },
     Follow,
 }
 
@@ -47,9 +50,13 @@ fn typed(args: &[String]) -> Result<Action> {
     let argv = std::iter::once("prefectx".to_string()).chain(args.iter().cloned());
     match crate::cli::Cli::try_parse_from(argv) {
         Ok(cli) => match cli.command {
+            crate::cli::Command::Use(u) if u.local && u.name.is_none() && !u.unset => Err(
+                Error::usage("usage: prefectx use --local NAME   |   prefectx use --local --unset"),
+            ),
             crate::cli::Command::Use(u) => Ok(Action::Use {
-                name: u.name,
+                name: if u.unset { None } else { u.name },
                 global: u.global,
+                local: u.local,
             }),
             crate::cli::Command::Follow => Ok(Action::Follow),
             _ => Err(Error::usage(USAGE)),
@@ -59,56 +66,6 @@ fn typed(args: &[String]) -> Result<Action> {
             Err(Error::silent(e.exit_code()))
         }
     }
-}
-
-/// Sets the stamp's mtime to the file's (nanoseconds), or removes it when there is no file.
-fn stamp(file: &Path, dir: &PrivateDir, name: &str) {
-    match fs::metadata(file).and_then(|m| m.modified()) {
-        Ok(mtime) => {
-            let _ = dir.touch(name, mtime);
-        }
-        Err(_) => dir.remove(name),
-    }
-}
-
-/// Stamps of shells that are gone (their pid no longer exists).
-fn remove_dead_stamps(dir: &PrivateDir) {
-    for name in dir.names() {
-        let Ok(pid) = name.parse::<i32>() else {
-            continue;
-        };
-        // SAFETY: signal 0 only checks that the process exists.
-        let gone = unsafe { libc::kill(pid, 0) } != 0
-            && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
-        if gone {
-            dir.remove(&name);
-        }
-    }
-}
-
-/// This shell's stamp: a folder that passes `PrivateDir`'s checks and the file name in it. At
-/// init, a new one named by the shell's pid; later, the one init exported, unless its folder no
-/// longer passes (then a new folder, the same name, and `true`: export it again).
-fn stamp_place(action: &Action) -> Result<(PrivateDir, String, bool)> {
-    if let Action::Init(pid) = action {
-        let dir = paths::stamp_dir()?;
-        remove_dead_stamps(&dir);
-        return Ok((dir, pid.clone(), true));
-    }
-    let old = env(effective::STAMP).map(PathBuf::from);
-    let name = old
-        .as_ref()
-        .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| std::os::unix::process::parent_id().to_string());
-    if let Some(dir) = old
-        .as_ref()
-        .and_then(|p| p.parent())
-        .and_then(PrivateDir::open)
-    {
-        return Ok((dir, name, false));
-    }
-    Ok((paths::stamp_dir()?, name, true))
 }
 
 pub fn run(shell: Shell, args: &[String]) -> Result<i32> {
@@ -134,7 +91,22 @@ pub fn run(shell: Shell, args: &[String]) -> Result<i32> {
 /// Writes into `out` the bookkeeping (stamp, which file) and then what applies the profile.
 /// Nothing is written before the lookups that can fail have succeeded.
 fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
-    let (dir, name, export) = stamp_place(action)?;
+    let init = match action {
+        Action::Init(pid) => Some(pid.as_str()),
+        _ => None,
+    };
+    let (dir, name, export) = crate::stamps::place(init)?;
+    let cwd = paths::shell_cwd();
+    // `use --local` writes the folder's file before the stamps are taken: the next prompt
+    // then sees nothing new.
+    if let Action::Use {
+        name: wanted,
+        local: true,
+        ..
+    } = action
+    {
+        super::use_profile::write_local(&cwd, wanted.as_deref())?;
+    }
     let loc = paths::locate()?;
 
     // Bookkeeping first, before anything else can fail: the stamp, and which file.
@@ -160,7 +132,11 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
         },
     );
     shell.set_local(out, "__prefectx_key", &paths::location_key());
-    stamp(&loc.path, &dir, &name);
+    crate::stamps::stamp(&loc.path, &dir, &name);
+    crate::stamps::stamp_all(&dir, &name, &cwd);
+    if let Ok(t) = crate::trust::file_path() {
+        shell.set_local(out, "__prefectx_trust", &t.to_string_lossy());
+    }
 
     apply(shell, action, &loc, moved, out)
 }
@@ -255,7 +231,8 @@ fn apply(
                 q(&active)
             ));
         }
-        Action::Use { name, global } => {
+        Action::Use { local: true, .. } => {}
+        Action::Use { name, global, .. } => {
             let name = match name.as_deref() {
                 Some("-") => prev
                     .clone()
@@ -303,26 +280,61 @@ fn apply(
         _ => profiles,
     };
     let active = profiles.global_active();
-    let name = pin.clone().unwrap_or_else(|| active.clone());
-    let resolved = profiles.resolve(&name)?;
+    let cwd = paths::shell_cwd();
+    let seen = crate::folder::nearest(&cwd);
+    let folder = match crate::here::folder_for(&profiles, &cwd, pin.as_deref(), current.as_deref())
+    {
+        Ok(f) => f,
+        Err(()) => {
+            // A `.prefect-profile` that names no profile: the shell keeps what it has.
+            if let Some(s) = &seen {
+                shell.export(out, effective::LOCAL, &s.to_string_lossy());
+            }
+            return Ok(());
+        }
+    };
+    let had_folder = env(effective::LOCAL).is_some();
+    let (name, by_folder) = match (&pin, folder) {
+        (Some(p), _) => (p.clone(), None),
+        (None, Some((n, path))) => (n, Some(path)),
+        (None, None) => (active.clone(), None),
+    };
+    let mut resolved = profiles.resolve(&name)?;
     for w in &resolved.warnings {
         output::warn(w);
     }
-    if matches!(action, Action::Refresh)
+    if matches!(action, Action::Refresh | Action::Init(_))
         && !said
         && pin.is_none()
         && current.as_deref() != Some(&name)
     {
-        let why = if moved {
-            format!("the profiles file is now {}", loc.path.display())
+        let why = if let Some(path) = &by_folder {
+            Some(format!(
+                "named by {}",
+                output::safe(&path.to_string_lossy())
+            ))
+        } else if matches!(action, Action::Init(_)) {
+            None
+        } else if moved {
+            Some(format!("the profiles file is now {}", loc.path.display()))
+        } else if had_folder {
+            Some("the active profile; no .prefect-profile here".to_string())
         } else {
-            "the active profile changed".to_string()
+            Some("the active profile changed".to_string())
         };
-        output::note(&format!("prefectx: now using {} ({why})", q(&name)));
+        if let Some(why) = why {
+            output::note(&format!("prefectx: now using {} ({why})", q(&name)));
+        }
     }
     // `--export profile` (PREFECTX_EXPORT=profile, issue 15): only the selector goes out, and
     // Prefect resolves the profile, the project files and one-shot selectors itself.
-    let plan = if env(effective::EXPORT).as_deref() == Some("profile") {
+    let selector_only = env(effective::EXPORT).as_deref() == Some("profile");
+    let (from, noted) = if selector_only {
+        (Vec::new(), env(effective::NOTED))
+    } else {
+        crate::here::project_over(&mut resolved.settings, &name)
+    };
+    let plan = if selector_only {
         plan::selector_only(&resolved)
     } else {
         plan::plan(&resolved)
@@ -361,6 +373,24 @@ fn apply(
     shell.export(out, effective::ACTIVE, &active);
     shell.export(out, effective::APPLIED, &name);
     shell.unset(out, effective::REFUSED);
-    shell.export(out, effective::PROMPT, &prompt_text::text(&resolved, None));
+    let mut prompt = prompt_text::text(&resolved, None);
+    prompt.push_str(prompt_text::marks(by_folder.is_some(), !from.is_empty()));
+    shell.export(out, effective::PROMPT, &prompt);
+    for (var, value) in [
+        (
+            effective::LOCAL,
+            seen.map(|s| s.to_string_lossy().into_owned()),
+        ),
+        (
+            effective::FROM,
+            Some(from.join(" ")).filter(|f| !f.is_empty()),
+        ),
+        (effective::NOTED, noted),
+    ] {
+        match value {
+            Some(v) => shell.export(out, var, &v),
+            None => shell.unset(out, var),
+        }
+    }
     Ok(())
 }

@@ -9,7 +9,10 @@ use crate::target::Target;
 pub fn run(json: bool) -> Result<i32> {
     let profiles = super::load()?;
     let active = profiles.global_active();
-    let here = std::env::var("PREFECT_PROFILE").ok();
+    // `>`: the profile in effect here, by the same rule as every command (issue 11).
+    let here = crate::effective::select(&profiles, None)
+        .ok()
+        .map(|(n, _)| n);
     let mut rows = Vec::new();
     for name in profiles.names() {
         let r = profiles.resolve(&name)?;

@@ -1,5 +1,6 @@
 //! One file per command; `run` dispatches in `prefectx`, `run_cloud` in `prefectx-cloud`.
 
+pub mod allow;
 pub mod cloud_exec;
 pub mod completions;
 pub mod config;
@@ -34,7 +35,9 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Use(a) => use_profile::run(a),
         Command::Follow => use_profile::follow(),
         Command::Ls { json } => ls::run(json),
-        Command::Current => current::run(),
+        Command::Current { verbose } => current::run(verbose),
+        Command::Allow { dir } => allow::allow(dir),
+        Command::Deny { dir } => allow::deny(dir),
         Command::Prompt(a) => prompt::run(a),
         Command::Profile(c) => profile::run(c),
         Command::Config(c) => config::run(c),

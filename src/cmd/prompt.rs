@@ -9,9 +9,13 @@ use crate::shell::{bash, zsh, Shell};
 
 pub fn run(a: PromptArgs) -> Result<i32> {
     let profiles = super::load()?;
-    let (name, _) = crate::effective::select(&profiles, a.profile.profile.as_deref())?;
-    let r = profiles.resolve(&name)?;
-    let text = prompt_text::text(&r, a.format.as_deref());
+    let (name, why) = crate::effective::select(&profiles, a.profile.profile.as_deref())?;
+    let (r, from) = crate::here::environment(&profiles, &name)?;
+    let mut text = prompt_text::text(&r, a.format.as_deref());
+    if a.format.is_none() {
+        let folder = matches!(why, crate::profiles::Selected::Folder(_));
+        text.push_str(prompt_text::marks(folder, !from.is_empty()));
+    }
     let text = match a.shell {
         Some(Shell::Bash) => bash::escape_prompt(&text),
         Some(Shell::Zsh) => zsh::escape_prompt(&text),

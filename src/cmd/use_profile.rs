@@ -2,8 +2,11 @@
 //! shell function. `use --global` works anyway (it writes `active`); changing this shell
 //! cannot, so we say how instead of silently doing nothing (issue 3).
 
+use std::path::Path;
+
 use crate::cli::UseArgs;
 use crate::error::{Error, Result};
+use crate::folder;
 use crate::output;
 use crate::picker;
 use crate::shell::{sh, Shell};
@@ -29,7 +32,46 @@ fn hook_hint(name: &str) -> Error {
     ))
 }
 
+/// `use --local NAME` writes `.prefect-profile` in `dir`; `use --local --unset` removes it.
+/// Both work with or without the hook: they only write the file (issue 11).
+pub fn write_local(dir: &Path, name: Option<&str>) -> Result<()> {
+    match name {
+        Some(n) => {
+            super::load()?.require(n)?;
+            let path = folder::write(dir, n)?;
+            output::note(&format!(
+                "Wrote {}: {} and the folders below it use profile {} (a shell pinned by `prefectx use` keeps its own until `prefectx follow`).",
+                output::safe(&path.to_string_lossy()),
+                output::safe(&dir.to_string_lossy()),
+                q(n)
+            ));
+        }
+        None => {
+            let path = dir.join(folder::FILE_NAME);
+            let what = if folder::remove(dir)? {
+                "Removed"
+            } else {
+                "There was no"
+            };
+            output::note(&format!(
+                "{what} {}.",
+                output::safe(&path.to_string_lossy())
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn run(a: UseArgs) -> Result<i32> {
+    if a.local {
+        if a.name.is_none() && !a.unset {
+            return Err(Error::usage(
+                "usage: prefectx use --local NAME   |   prefectx use --local --unset",
+            ));
+        }
+        write_local(&crate::paths::shell_cwd(), a.name.as_deref())?;
+        return Ok(0);
+    }
     let profiles = super::load()?;
     let name = match a.name {
         Some(n) => n,

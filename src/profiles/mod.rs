@@ -58,21 +58,29 @@ impl Resolved {
 }
 
 /// Why a profile is the one in effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selected {
     Flag,
     EnvVar,
+    /// This shell's `prefectx use` (issue 17).
+    Pin,
+    /// Named by this `.prefect-profile` (issue 11).
+    Folder(std::path::PathBuf),
     Active,
     Default,
 }
 
 impl Selected {
-    pub fn describe(self) -> &'static str {
+    pub fn describe(&self) -> String {
         match self {
-            Selected::Flag => "from -p/--profile",
-            Selected::EnvVar => "from PREFECT_PROFILE",
-            Selected::Active => "the file's `active`",
-            Selected::Default => "Prefect's default",
+            Selected::Flag => "from -p/--profile".into(),
+            Selected::EnvVar => "from PREFECT_PROFILE".into(),
+            Selected::Pin => "pinned in this shell by `prefectx use`".into(),
+            Selected::Folder(p) => {
+                format!("named by {}", crate::output::safe(&p.to_string_lossy()))
+            }
+            Selected::Active => "the file's `active`".into(),
+            Selected::Default => "Prefect's default".into(),
         }
     }
 }

@@ -1,0 +1,105 @@
+//! The whole chain behind the profile and settings in effect here (issue 11), for `doctor` and
+//! `current --verbose`: the pin, the `.prefect-profile`, `active`, the project files (allowed
+//! or not) and where each setting comes from. Values are masked; text from files is made safe.
+
+use crate::effective;
+use crate::output::{q, safe};
+use crate::profiles::{Profiles, Selected};
+use crate::project;
+use crate::settings;
+
+/// `(is_warning, line)` in order.
+pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
+    let mut out: Vec<(bool, String)> = Vec::new();
+    let pinned = effective::shell_is_hooked()
+        .then(|| effective::pin(p))
+        .flatten();
+    out.push((
+        false,
+        match &pinned {
+            Some(pin) => format!("pin: {} (`prefectx use` in this shell)", q(pin)),
+            None => "pin: none (this shell lets folders and `active` choose)".into(),
+        },
+    ));
+    let cwd = crate::paths::shell_cwd();
+    out.push(match effective::folder_choice(p, &cwd) {
+        Ok(Some((n, path))) => (
+            false,
+            format!(
+                "folder: {} names {}{}",
+                safe(&path.to_string_lossy()),
+                q(&n),
+                if matches!(why, Selected::Folder(_)) {
+                    ""
+                } else {
+                    " (not in effect: a stronger choice wins)"
+                }
+            ),
+        ),
+        Ok(None) => (
+            false,
+            format!(
+                "folder: no {} in {} or its parents",
+                crate::folder::FILE_NAME,
+                safe(&cwd.to_string_lossy())
+            ),
+        ),
+        Err(e) => (true, format!("folder: {e}")),
+    });
+    out.push((false, format!("active: {}", q(&p.global_active()))));
+    out.push((false, format!("profile: {} ({})", q(name), why.describe())));
+    let here = project::here();
+    if let Some(pr) = here {
+        for f in pr.mattering() {
+            let state = match &f.error {
+                Some(e) => format!("not applied: {e}"),
+                None if pr.trusted() => "allowed, applied".to_string(),
+                None if f.trusted => {
+                    "allowed, not applied: another file here is not".to_string()
+                }
+                None => "not allowed, not applied (`prefectx allow` applies it); `prefect` run here uses it".to_string(),
+            };
+            let names: Vec<&str> = f.sets.iter().map(|(k, _)| k.as_str()).collect();
+            out.push((
+                !pr.trusted(),
+                format!(
+                    "project file {}: {state}{}",
+                    safe(&f.path.to_string_lossy()),
+                    if names.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; sets {}", names.join(", "))
+                    }
+                ),
+            ));
+        }
+    }
+    if let Ok(mut r) = p.resolve(name) {
+        let from = project::overlay(here, &mut r.settings, &crate::plan::kept());
+        let project_file = |k: &str| {
+            here.and_then(|pr| {
+                pr.files
+                    .iter()
+                    .rev()
+                    .find(|f| f.sets.iter().any(|(n, _)| n == k))
+                    .map(|f| f.path.to_string_lossy().into_owned())
+            })
+        };
+        for (k, v) in &r.settings {
+            let src = if from.contains(k) {
+                project_file(k).unwrap_or_default()
+            } else {
+                format!("profile {}", q(name))
+            };
+            out.push((
+                false,
+                format!(
+                    "setting {k}={} (from {})",
+                    settings::mask(k, v, false),
+                    safe(&src)
+                ),
+            ));
+        }
+    }
+    out
+}

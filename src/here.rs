@@ -1,0 +1,126 @@
+//! What the current folder asks of a hooked shell (issue 11): the profile a `.prefect-profile`
+//! names and the allowed project files laid on top, with the one line the hook says when that
+//! changes. hook-env asks here; the rule itself is in effective.rs and project/.
+
+use std::path::{Path, PathBuf};
+
+use crate::effective::{self, var};
+use crate::output::{self, q};
+use crate::profiles::Profiles;
+use crate::project::{self, Project};
+
+/// The profile resolved with the allowed project files of the current folder laid on top (the
+/// whole environment a command gets here), and the names the project set.
+pub fn environment(
+    p: &Profiles,
+    name: &str,
+) -> crate::error::Result<(crate::profiles::Resolved, Vec<String>)> {
+    let mut r = p.resolve(name)?;
+    let keep = crate::plan::kept();
+    let from = crate::project::overlay(crate::project::here(), &mut r.settings, &keep);
+    Ok((r, from))
+}
+
+/// The folder's choice for a shell with `pin`: Ok(None) when no `.prefect-profile` applies.
+/// Said once per change: a pin that overrides the folder, a file that names no profile.
+pub fn folder_for(
+    profiles: &Profiles,
+    cwd: &Path,
+    pin: Option<&str>,
+    current: Option<&str>,
+) -> Result<Option<(String, PathBuf)>, ()> {
+    let seen = crate::folder::nearest(cwd);
+    let changed = seen.as_ref().map(|p| p.to_string_lossy().into_owned()) != var(effective::LOCAL);
+    match effective::folder_choice(profiles, cwd) {
+        Err(e) => {
+            if changed || pin.is_none() {
+                output::note(&format!(
+                    "prefectx: {e}; this shell keeps {}",
+                    current.map_or("its settings".to_string(), |c| format!("profile {}", q(c)))
+                ));
+            }
+            if pin.is_some() {
+                Ok(None)
+            } else {
+                Err(())
+            }
+        }
+        Ok(Some((wanted, path))) => match pin {
+            Some(p) => {
+                if changed && p != wanted {
+                    output::note(&format!(
+                        "prefectx: {} names profile {}; this shell stays on {}, pinned by `prefectx use` (`prefectx follow` to let folders choose)",
+                        output::safe(&path.to_string_lossy()),
+                        q(&wanted),
+                        q(p)
+                    ));
+                }
+                Ok(None)
+            }
+            None => Ok(Some((wanted, path))),
+        },
+        Ok(None) => Ok(None),
+    }
+}
+
+/// Lays the allowed project files over `settings`; says once per folder what unallowed ones
+/// would change, and when the applied set changes. Returns the names applied and the new
+/// list of folders pointed out (`__PREFECTX_NOTED`).
+pub fn project_over(
+    settings: &mut Vec<(String, String)>,
+    profile: &str,
+) -> (Vec<String>, Option<String>) {
+    let keep = crate::plan::kept();
+    let here = project::here();
+    let from = project::overlay(here, settings, &keep);
+    let before = var(effective::FROM).unwrap_or_default();
+    let now = from.join(" ");
+    let mut noted = var(effective::NOTED);
+    if let Some(p) = here {
+        let dir = p.dir.to_string_lossy().into_owned();
+        let listed = |n: &Option<String>| n.as_deref().is_some_and(|l| l.lines().any(|x| x == dir));
+        if p.trusted() {
+            // Allowed now: an edit that revokes it later is pointed out again.
+            noted = noted.map(|l| {
+                l.lines()
+                    .filter(|x| *x != dir)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        } else if p.mattering().next().is_some() && !listed(&noted) {
+            untrusted_note(p, profile);
+            let mut l: Vec<String> = noted
+                .iter()
+                .flat_map(|n| n.lines())
+                .map(String::from)
+                .collect();
+            l.push(dir);
+            // A bounded list: the oldest folders are pointed out again.
+            let skip = l.len().saturating_sub(32);
+            noted = Some(l[skip..].join("\n"));
+        }
+    }
+    if now != before {
+        match here.filter(|_| !from.is_empty()) {
+            Some(p) => output::note(&format!(
+                "prefectx: applying the allowed project files here on top of profile {}: {}",
+                q(profile),
+                p.describe()
+            )),
+            None => output::note(&format!(
+                "prefectx: project settings no longer applied ({}); back to profile {}",
+                before.replace(' ', ", "),
+                q(profile)
+            )),
+        }
+    }
+    (from, noted.filter(|n| !n.is_empty()))
+}
+
+fn untrusted_note(p: &Project, profile: &str) {
+    output::note(&format!(
+        "prefectx: {}; `prefect` run here would use them, this shell keeps the values of profile {} (`prefectx allow` to apply them here)",
+        p.describe(),
+        q(profile)
+    ));
+}

@@ -1,0 +1,261 @@
+//! Prefect's own project files in the current folder (issue 11): `.env`, `prefect.toml` and
+//! `pyproject.toml [tool.prefect]`. Prefect 3.9.1 reads them from the current folder only (no
+//! parents) and ranks them env > .env > prefect.toml > pyproject.toml > profile
+//! (docs/prefect-compat.md, "Project files"). prefectx applies them on top of the profile only
+//! where the user allowed them (trust.rs); elsewhere it says what they would change.
+
+pub mod dotenv;
+pub mod toml_file;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+use crate::profiles::is_emittable;
+use crate::settings::{self, ENV_ONLY};
+
+/// The files, weakest first, with the stamp suffix the hook scripts use for each.
+pub const FILES: [(&str, &str); 3] = [
+    ("pyproject.toml", "y"),
+    ("prefect.toml", "t"),
+    (".env", "e"),
+];
+
+/// Larger project files are not read at a prompt (a `.env` is a few lines).
+const MAX_LEN: u64 = 1 << 20;
+
+#[derive(Debug, Clone)]
+pub struct File {
+    pub path: PathBuf,
+    /// Setting names (canonical) and values it sets, in the file's order.
+    pub sets: Vec<(String, String)>,
+    /// One line when the file cannot be read as Prefect reads it.
+    pub error: Option<String>,
+    pub trusted: bool,
+    pub digest: String,
+}
+
+impl File {
+    /// A file that changes what Prefect run here uses: it sets a setting or is broken.
+    pub fn matters(&self) -> bool {
+        !self.sets.is_empty() || self.error.is_some()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub dir: PathBuf,
+    /// The files that exist, weakest first.
+    pub files: Vec<File>,
+}
+
+/// The project in the process's folder, read once per run: `locate` (its PREFECT_PROFILES_PATH)
+/// and the overlay both ask.
+pub fn here() -> Option<&'static Project> {
+    static HERE: OnceLock<Option<Project>> = OnceLock::new();
+    HERE.get_or_init(|| {
+        let dir = std::env::current_dir().ok()?;
+        scan(&dir)
+    })
+    .as_ref()
+}
+
+/// What `${NAME}` in a `.env` sees: the environment Prefect would have in a shell where nothing
+/// was exported by prefectx, i.e. without the `PREFECT_*` names prefectx manages.
+fn outside(name: &str) -> Option<String> {
+    if is_emittable(name) && !ENV_ONLY.contains(&name) {
+        return None;
+    }
+    std::env::var(name).ok()
+}
+
+/// Reads the project files of `dir`; None when there is none.
+pub fn scan(dir: &Path) -> Option<Project> {
+    let mut files = Vec::new();
+    let mut trust: Option<Vec<(String, PathBuf)>> = None;
+    for (name, _) in FILES {
+        let path = dir.join(name);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let mut f = File {
+            path: path.clone(),
+            sets: Vec::new(),
+            error: None,
+            trusted: false,
+            digest: String::new(),
+        };
+        let bytes = if !meta.is_file() {
+            Err("not a regular file".to_string())
+        } else if meta.len() > MAX_LEN {
+            Err(format!("larger than {} KiB; not read", MAX_LEN / 1024))
+        } else {
+            std::fs::read(&path).map_err(|e| format!("cannot read: {e}"))
+        };
+        match bytes {
+            Err(e) => f.error = Some(e),
+            Ok(bytes) => {
+                // One read: the digest and the settings come from the same bytes.
+                f.digest = hex(&Sha256::digest(&bytes));
+                match String::from_utf8(bytes) {
+                    Err(_) => f.error = Some("not UTF-8".into()),
+                    Ok(text) => match read(name, &text) {
+                        Ok(sets) => f.sets = sets,
+                        Err(e) => f.error = Some(e),
+                    },
+                }
+            }
+        }
+        if f.matters() && f.error.is_none() {
+            let list = trust.get_or_insert_with(crate::trust::load);
+            f.trusted = crate::trust::is_allowed(list, &f.path, &f.digest);
+        }
+        files.push(f);
+    }
+    (!files.is_empty()).then(|| Project {
+        dir: dir.to_path_buf(),
+        files,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The settings a file sets, by canonical name. PREFECT_HOME is left out: Prefect's runtime
+/// takes it from the environment only, so exporting a project's value would move Prefect to
+/// another profiles file than `prefect` run here uses (docs/prefect-compat.md).
+fn read(name: &str, text: &str) -> Result<Vec<(String, String)>, String> {
+    let named: Vec<(String, String)> = if name == ".env" {
+        // pydantic-settings matches names case-insensitively.
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut by_canonical: Vec<&str> = Vec::new();
+        for (k, v) in dotenv::parse(text, &outside) {
+            let Some(s) = settings::lookup(&k.to_ascii_uppercase()) else {
+                continue;
+            };
+            // Prefect's view takes the canonical name before an alias of it (cli/config.py).
+            if s.is_alias() && by_canonical.contains(&s.canonical) {
+                continue;
+            }
+            if !s.is_alias() {
+                by_canonical.push(s.canonical);
+            }
+            out.retain(|(o, _)| o != s.canonical);
+            out.push((s.canonical.to_string(), v));
+        }
+        out
+    } else {
+        let header: &[&str] = if name == "pyproject.toml" {
+            &["tool", "prefect"]
+        } else {
+            &[]
+        };
+        toml_file::leaves(text, header)
+            .map_err(|e| format!("not valid TOML ({e}); `prefect` fails in this folder too"))?
+            .into_iter()
+            .filter_map(|(acc, v)| Some((settings::by_accessor(&acc)?.canonical.to_string(), v)))
+            .collect()
+    };
+    Ok(named
+        .into_iter()
+        .filter(|(k, _)| is_emittable(k) && k != "PREFECT_HOME")
+        .collect())
+}
+
+impl Project {
+    /// Files that change what Prefect uses here.
+    pub fn mattering(&self) -> impl Iterator<Item = &File> {
+        self.files.iter().filter(|f| f.matters())
+    }
+
+    /// True when there is something to apply and every file that matters is allowed as it is.
+    pub fn trusted(&self) -> bool {
+        self.mattering().next().is_some() && self.mattering().all(|f| f.trusted)
+    }
+
+    /// The merged settings, strongest last winning: `.env` over `prefect.toml` over pyproject.
+    pub fn settings(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for f in &self.files {
+            for (k, v) in &f.sets {
+                out.retain(|(o, _)| o != k);
+                out.push((k.clone(), v.clone()));
+            }
+        }
+        out
+    }
+
+    /// PREFECT_PROFILES_PATH as Prefect's runtime finds it here: `.env`, then `prefect.toml`,
+    /// then pyproject (settings/sources.py, `_get_profiles_path`).
+    pub fn profiles_path(&self) -> Option<String> {
+        self.files.iter().rev().find_map(|f| {
+            f.sets
+                .iter()
+                .find(|(k, _)| k == "PREFECT_PROFILES_PATH")
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    /// `PATH sets A, B` for each file that matters, joined with `; `.
+    pub fn describe(&self) -> String {
+        self.mattering()
+            .map(|f| {
+                let what = match &f.error {
+                    Some(e) => e.clone(),
+                    None => format!(
+                        "sets {}",
+                        f.sets
+                            .iter()
+                            .map(|(k, _)| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                format!("{} {what}", crate::output::safe(&f.path.to_string_lossy()))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// The trusted project's settings laid over `settings` (a profile's): a name the project sets
+/// replaces the profile's value for it and for every alias of it. Names in `keep` stay the
+/// user's. The names applied, sorted.
+pub fn overlay(
+    project: Option<&Project>,
+    settings: &mut Vec<(String, String)>,
+    keep: &[String],
+) -> Vec<String> {
+    let Some(p) = project.filter(|p| p.trusted()) else {
+        return Vec::new();
+    };
+    let mut applied = Vec::new();
+    for (k, v) in p.settings() {
+        if keep.contains(&k) {
+            continue;
+        }
+        // A PREFECT_PROFILES_PATH the user exported wins, as the environment wins in Prefect.
+        if k == "PREFECT_PROFILES_PATH" && user_profiles_path() {
+            continue;
+        }
+        settings.retain(|(o, _)| settings::lookup(o).map_or(o.as_str(), |s| s.canonical) != k);
+        settings.push((k.clone(), v));
+        applied.push(k);
+    }
+    applied.sort();
+    applied
+}
+
+/// True when PREFECT_PROFILES_PATH in the environment is the user's, not one the hook exported
+/// from a project file (listed in `__PREFECTX_FROM`).
+pub fn user_profiles_path() -> bool {
+    std::env::var_os("PREFECT_PROFILES_PATH").is_some_and(|v| !v.is_empty())
+        && !from_project("PREFECT_PROFILES_PATH")
+}
+
+/// True when the hook applied `name` from a project file (its state `__PREFECTX_FROM`).
+pub fn from_project(name: &str) -> bool {
+    crate::effective::var(crate::effective::FROM).is_some_and(|l| l.split(' ').any(|n| n == name))
+}

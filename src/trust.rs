@@ -1,0 +1,97 @@
+//! Which project files the user allowed (issue 11), like `direnv allow`: one line per file,
+//! `sha256:HEX PATH`, in `$XDG_DATA_HOME/prefectx/allowed` (0600, in a 0700 folder of ours).
+//! A file is trusted while its path and its content's digest are both listed, so any edit
+//! makes it untrusted until allowed again. The list holds paths and digests, never a value.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::paths::PrivateDir;
+
+const NAME: &str = "allowed";
+
+/// The folder: `$XDG_DATA_HOME/prefectx` or `~/.local/share/prefectx`.
+pub fn dir_path() -> Result<PathBuf> {
+    dirs::data_dir()
+        .map(|d| d.join("prefectx"))
+        .ok_or_else(|| Error::new("cannot find a data folder: set XDG_DATA_HOME or HOME"))
+}
+
+/// The list's path, for the hook's change check (it stamps the file's mtime).
+pub fn file_path() -> Result<PathBuf> {
+    Ok(dir_path()?.join(NAME))
+}
+
+/// `(digest, path)` pairs. A list in a folder or file that someone else could write is not
+/// read at all: a forged entry would apply a stranger's `.env` (it reads as empty).
+pub fn load() -> Vec<(String, PathBuf)> {
+    let Ok(dir) = dir_path() else {
+        return Vec::new();
+    };
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let Some(bytes) = PrivateDir::open(&dir).and_then(|d| d.read(NAME)) else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter_map(|l| {
+            let (d, p) = l.split_once(' ')?;
+            Some((d.strip_prefix("sha256:")?.to_string(), PathBuf::from(p)))
+        })
+        .collect()
+}
+
+pub fn is_allowed(list: &[(String, PathBuf)], path: &Path, digest: &str) -> bool {
+    list.iter().any(|(d, p)| d == digest && p == path)
+}
+
+fn save(list: &[(String, PathBuf)]) -> Result<()> {
+    let dir = dir_path()?;
+    if let Some(parent) = dir.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::new(format!("{}: cannot create: {e}", parent.display())))?;
+    }
+    let private = PrivateDir::open(&dir).ok_or_else(|| {
+        Error::new(format!(
+            "{}: not a private folder of this user (it must be a folder owned by you with mode 0700); not recording trust there",
+            dir.display()
+        ))
+    })?;
+    let mut text = String::new();
+    for (d, p) in list {
+        text.push_str(&format!("sha256:{d} {}\n", p.display()));
+    }
+    let target = private.path.join(NAME);
+    crate::atomic::write(&target, text.as_bytes(), 0o600, ".allowed.", ".tmp")
+        .map_err(|e| Error::new(format!("{}: cannot write: {e}", target.display())))
+}
+
+/// Records `files` as they are now, replacing what was recorded for the same paths.
+pub fn allow(files: &[(PathBuf, String)]) -> Result<()> {
+    for (p, _) in files {
+        if p.to_string_lossy().contains('\n') || p.to_str().is_none() {
+            return Err(Error::new(format!(
+                "{}: a path with a line break or that is not UTF-8 cannot be allowed",
+                crate::output::safe(&p.to_string_lossy())
+            )));
+        }
+    }
+    let mut list = load();
+    list.retain(|(_, p)| !files.iter().any(|(f, _)| f == p));
+    list.extend(files.iter().map(|(p, d)| (d.clone(), p.clone())));
+    save(&list)
+}
+
+/// Forgets every file in `dir`; the number of entries removed.
+pub fn deny(dir: &Path) -> Result<usize> {
+    let mut list = load();
+    let before = list.len();
+    list.retain(|(_, p)| p.parent() != Some(dir));
+    let removed = before - list.len();
+    if removed > 0 {
+        save(&list)?;
+    }
+    Ok(removed)
+}

@@ -1,0 +1,175 @@
+//! Issue 11, against the real `prefect==3.9.1`: in an allowed folder, the hooked shell's
+//! `PREFECT_*` environment is exactly what `prefect config view --show-secrets` resolves in that
+//! folder with nothing exported: `.env` only, `prefect.toml` only, pyproject only, all three
+//! disagreeing, aliases, nested tables, and PREFECT_PROFILES_PATH set by a project file.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+const FILE: &str = "active = \"dev\"\n\n[profiles.dev]\nPREFECT_API_URL = \"http://dev/api\"\nPREFECT_API_KEY = \"pnu_devkey\"\nPREFECT_LOGGING_LEVEL = \"INFO\"\nPREFECT_CLIENT_MAX_RETRIES = \"4\"\n";
+
+/// What `prefect config view --show-secrets` prints in `dir`: `NAME='value'` lines, the
+/// PREFECT_PROFILE line included.
+fn prefect_view(sb: &Sandbox, venv: &Path, dir: &Path) -> BTreeMap<String, String> {
+    let out = Command::new(venv.join("bin/prefect"))
+        .env_clear()
+        .envs(sb.envs())
+        .env("DO_NOT_TRACK", "1")
+        .env("COLUMNS", "400")
+        .current_dir(dir)
+        .args(["config", "view", "--show-secrets"])
+        .output()
+        .expect("run prefect");
+    assert!(out.status.success(), "prefect: {}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .filter_map(|l| {
+            let (name, rest) = l.split_once("='")?;
+            if !name.starts_with("PREFECT_") {
+                return None;
+            }
+            let value = match rest.rfind("' (from ") {
+                Some(i) => &rest[..i],
+                None => rest.strip_suffix('\'')?,
+            };
+            Some((name.to_string(), value.to_string()))
+        })
+        .collect()
+}
+
+/// The `PREFECT_*` variables of a bash that ran the hook in `dir`.
+fn hooked_shell(sb: &Sandbox, dir: &Path) -> BTreeMap<String, String> {
+    let out = Command::new("bash")
+        .env_clear()
+        .envs(sb.envs())
+        .env("PREFECTX", BIN)
+        .current_dir(dir)
+        .args(["-c", "eval \"$(\"$PREFECTX\" hook bash)\" && env -0"])
+        .output()
+        .expect("run bash");
+    assert!(out.status.success(), "{}", stderr(&out));
+    prefect_vars(&parse_env0(&out.stdout))
+}
+
+fn case(venv: &Path, name: &str, files: &[(&str, &str)]) {
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let dir = sb.home().join("proj");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(sb.home().join("alt")).unwrap();
+    std::fs::write(
+        sb.home().join("alt/profiles.toml"),
+        "active = \"a\"\n[profiles.a]\nPREFECT_API_URL = \"http://alt/api\"\nPREFECT_API_KEY = \"pnu_altkey\"\n",
+    )
+    .unwrap();
+    for (f, text) in files {
+        let text = text.replace("@HOME@", &sb.home().display().to_string());
+        std::fs::write(dir.join(f), text).unwrap();
+    }
+    let unallowed = hooked_shell(&sb, &dir);
+    let o = sb.cmd().current_dir(&dir).arg("allow").output().unwrap();
+    assert!(o.status.success(), "{name}: allow: {}", stderr(&o));
+    let ours = hooked_shell(&sb, &dir);
+    let theirs = prefect_view(&sb, venv, &dir);
+    assert_eq!(ours, theirs, "{name}: the hooked shell differs from prefect");
+    assert_ne!(ours, unallowed, "{name}: the case changes nothing");
+    eprintln!("{name}: {} settings agree", ours.len());
+}
+
+#[test]
+fn an_allowed_folder_gives_what_prefect_resolves_there() {
+    let Some(venv) = prefect_venv() else {
+        return;
+    };
+    case(
+        &venv,
+        ".env only",
+        &[(
+            ".env",
+            "# team settings\nexport PREFECT_API_URL=\"http://dotenv/api\" # the server\nPREFECT_LOGGING_LEVEL='WARNING'\nPREFECT_UI_URL=${HOME}/ui\nPREFECT_CLIENT_RETRY_JITTER_FACTOR = 0.5\nOTHER=ignored\n",
+        )],
+    );
+    case(
+        &venv,
+        "prefect.toml only, nested tables",
+        &[(
+            "prefect.toml",
+            "[api]\nurl = \"http://toml/api\"\n[client]\nmax_retries = 7\ncsrf_support_enabled = false\n[server.database]\ntimeout = 3.5\n[server.api]\nport = 4300\n[logging]\nlevel = \"debug\"\n",
+        )],
+    );
+    case(
+        &venv,
+        "pyproject.toml only",
+        &[(
+            "pyproject.toml",
+            "[project]\nname = \"flows\"\n[tool.prefect]\napi.url = \"http://pyproject/api\"\n[tool.prefect.client]\nmax_retries = 2\n",
+        )],
+    );
+    case(
+        &venv,
+        "all three disagreeing",
+        &[
+            (
+                "pyproject.toml",
+                "[tool.prefect]\napi.url = \"http://pyproject/api\"\nlogging.level = \"ERROR\"\n[tool.prefect.client]\nmax_retries = 2\n",
+            ),
+            (
+                "prefect.toml",
+                "[api]\nurl = \"http://toml/api\"\n[logging]\nlevel = \"CRITICAL\"\n",
+            ),
+            (".env", "PREFECT_API_URL=http://dotenv/api\n"),
+        ],
+    );
+    case(
+        &venv,
+        "aliases",
+        &[(
+            ".env",
+            "PREFECT_LOGGING_SERVER_LEVEL=WARNING\nPREFECT_API_SERVICES_SCHEDULER_ENABLED=false\n",
+        )],
+    );
+    case(
+        &venv,
+        "PREFECT_PROFILES_PATH in prefect.toml",
+        &[(
+            "prefect.toml",
+            "profiles_path = \"@HOME@/alt/profiles.toml\"\n[client]\nmax_retries = 9\n",
+        )],
+    );
+}
+
+#[test]
+fn profiles_path_from_a_project_file_chooses_the_file() {
+    let Some(venv) = prefect_venv() else {
+        return;
+    };
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let alt = sb.home().join("alt");
+    std::fs::create_dir_all(&alt).unwrap();
+    std::fs::write(
+        alt.join("profiles.toml"),
+        "active = \"a\"\n[profiles.a]\nPREFECT_API_URL = \"http://alt/api\"\n",
+    )
+    .unwrap();
+    for (file, text) in [
+        (".env", format!("PREFECT_PROFILES_PATH={}/profiles.toml\n", alt.display())),
+        (
+            "pyproject.toml",
+            format!("[tool.prefect]\nprofiles_path = \"{}/profiles.toml\"\n", alt.display()),
+        ),
+    ] {
+        let dir = sb.home().join(format!("p{}", file.len()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(file), text).unwrap();
+        assert!(sb.cmd().current_dir(&dir).arg("allow").status().unwrap().success());
+        let ours = hooked_shell(&sb, &dir);
+        assert_eq!(ours.get("PREFECT_PROFILE").map(String::as_str), Some("a"), "{file}");
+        assert_eq!(ours, prefect_view(&sb, &venv, &dir), "{file}");
+    }
+}
