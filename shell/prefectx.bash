@@ -48,7 +48,30 @@ __prefectx_where() {
 # Taken after the apply: a file that appears meanwhile has no stamp, so the next prompt applies.
 __prefectx_seen() {
   __prefectx_where
-  __prefectx_pp="$__prefectx_pp_now" __prefectx_here="$__prefectx_here_now"
+  __prefectx_pp="$__prefectx_pp_now" __prefectx_here="$__prefectx_here_now" __prefectx_pwd="$PWD"
+}
+
+# True when the folder's deciding files changed since the last apply ($1: the shell's stamp).
+# The prompt calls it only after a `cd`, or where such a file exists: an idle prompt elsewhere
+# costs one `[[ ]]`. In the same folder the parents are not walked again: a .prefect-profile
+# or project file made here, and the mtimes of the files that decided, are checked; a file
+# made by hand in a parent folder is seen at the next `cd`.
+__prefectx_folder_changed() {
+  \builtin local s="$1" p="${__prefectx_pp-}"
+  if [[ "$PWD" != "${__prefectx_pwd-}" ]]; then
+    __prefectx_where
+    [[ "$__prefectx_pp_now" != "$p" || "$__prefectx_here_now" != "${__prefectx_here-}" ]] && \builtin return 0
+  elif [[ -e .prefect-profile && "${PWD%/}/.prefect-profile" != "$p" ]]; then
+    \builtin return 0
+  elif [[ -z "${__prefectx_here-}" ]] && [[ -e .env || -e prefect.toml || -e pyproject.toml ]]; then
+    \builtin return 0
+  fi
+  if [[ -n "$p" ]] && [[ ! -e "$p" || ! -e "$s.p" || "$p" -nt "$s.p" || "$p" -ot "$s.p" ]]; then
+    \builtin return 0
+  fi
+  [[ -n "${__prefectx_here-}" ]] || \builtin return 1
+  __prefectx_changed .env "$s.e" || __prefectx_changed prefect.toml "$s.t" ||
+    __prefectx_changed pyproject.toml "$s.y" || __prefectx_changed "${__prefectx_trust-}" "$s.a"
 }
 
 # True when file $1 and its stamp $2 (same mtime, made at the last apply) disagree.
@@ -156,12 +179,9 @@ __prefectx_prompt() {
       ( -z "${__PREFECTX_REFUSED+set}" || "${PREFECT_PROFILE-}" != "$__PREFECTX_REFUSED" ) ]]; } ||
     { [[ -e "$f" ]] && { [[ ! -e "$s" || "$f" -nt "$s" || "$f" -ot "$s" ]]; }; } ||
     { [[ ! -e "$f" && -e "$s" ]]; } ||
-    { __prefectx_where
-      [[ "$__prefectx_pp_now" != "${__prefectx_pp-}" || "$__prefectx_here_now" != "${__prefectx_here-}" ]] ||
-        __prefectx_changed "$__prefectx_pp_now" "$s.p" ||
-        { [[ -n "$__prefectx_here_now" ]] && {
-          __prefectx_changed .env "$s.e" || __prefectx_changed prefect.toml "$s.t" ||
-            __prefectx_changed pyproject.toml "$s.y" || __prefectx_changed "${__prefectx_trust-}" "$s.a"; }; }; }; then
+    { [[ "$PWD" != "${__prefectx_pwd-}" || -n "${__prefectx_pp-}${__prefectx_here-}" ||
+      -e .prefect-profile || -e .env || -e prefect.toml || -e pyproject.toml ]] &&
+      __prefectx_folder_changed "$s"; }; then
     __prefectx_apply refresh
   fi
   \builtin return "$__prefectx_status"

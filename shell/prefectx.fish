@@ -47,6 +47,33 @@ function __prefectx_seen
     __prefectx_where
     set -g __prefectx_pp $__prefectx_pp_now
     set -g __prefectx_here $__prefectx_here_now
+    set -g __prefectx_pwd $PWD
+end
+
+# True when the folder's deciding files changed since the last apply (see the bash hook).
+function __prefectx_folder_changed
+    set -l s $argv[1]
+    set -l p "$__prefectx_pp"
+    if test "$PWD" != "$__prefectx_pwd"
+        __prefectx_where
+        if test "$__prefectx_pp_now" != "$p"; or test "$__prefectx_here_now" != "$__prefectx_here"
+            return 0
+        end
+    else if test -e .prefect-profile; and test (string replace -r '/$' '' -- $PWD)/.prefect-profile != "$p"
+        return 0
+    else if test -z "$__prefectx_here"; and begin
+            test -e .env; or test -e prefect.toml; or test -e pyproject.toml
+        end
+        return 0
+    end
+    if test -n "$p"; and begin
+            not test -e "$p"; or not test -e "$s.p"; or test "$p" -nt "$s.p"; or test "$p" -ot "$s.p"
+        end
+        return 0
+    end
+    test -n "$__prefectx_here"; or return 1
+    __prefectx_changed .env "$s.e"; or __prefectx_changed prefect.toml "$s.t"
+    or __prefectx_changed pyproject.toml "$s.y"; or __prefectx_changed "$__prefectx_trust" "$s.a"
 end
 
 # True when file $argv[1] and its stamp $argv[2] (same mtime) disagree.
@@ -145,16 +172,11 @@ function __prefectx_prompt --on-event fish_prompt
             not test -e "$f"; and test -e "$s"
         end
         or begin
-            __prefectx_where
-            test "$__prefectx_pp_now" != "$__prefectx_pp"; or test "$__prefectx_here_now" != "$__prefectx_here"
-            or __prefectx_changed "$__prefectx_pp_now" "$s.p"
-            or begin
-                test -n "$__prefectx_here_now"
-                and begin
-                    __prefectx_changed .env "$s.e"; or __prefectx_changed prefect.toml "$s.t"
-                    or __prefectx_changed pyproject.toml "$s.y"; or __prefectx_changed "$__prefectx_trust" "$s.a"
-                end
+            begin
+                test "$PWD" != "$__prefectx_pwd"; or test -n "$__prefectx_pp$__prefectx_here"
+                or test -e .prefect-profile; or test -e .env; or test -e prefect.toml; or test -e pyproject.toml
             end
+            and __prefectx_folder_changed "$s"
         end
         __prefectx_apply refresh
     end

@@ -47,6 +47,21 @@ pub fn read(path: &Path) -> Result<String> {
     if !meta.is_file() {
         return Err(bad(path, "not a regular file"));
     }
+    // A shared folder (/tmp, a team share) must not let another user choose the server your
+    // work goes to: only our own files, or root's, name a profile (as git's safe.directory
+    // trusts only repositories of the user).
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me && meta.uid() != 0 {
+        return Err(bad(
+            path,
+            &format!(
+                "owned by another user (uid {}); ignored: only your own .prefect-profile chooses your profile",
+                meta.uid()
+            ),
+        ));
+    }
     if meta.len() > MAX_LEN {
         return Err(bad(
             path,

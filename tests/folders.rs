@@ -54,10 +54,18 @@ fn the_nearest_prefect_profile_chooses_and_a_pin_beats_it() {
 
         // A parent folder's file picks the profile; one line names it and the file.
         let out = t.run("cd w/proj/deep/er");
-        assert_eq!(said(&out, "now using 'prod' (named by "), 1, "{shell}: {out}");
+        assert_eq!(
+            said(&out, "now using 'prod' (named by "),
+            1,
+            "{shell}: {out}"
+        );
         assert!(out.contains("w/proj/.prefect-profile"), "{shell}: {out}");
         assert_eq!(t.var("PREFECT_API_KEY"), "pnu_prodkey", "{shell}");
-        assert_eq!(t.var("PREFECTX_PROMPT"), "prod@", "{shell}: the folder mark");
+        assert_eq!(
+            t.var("PREFECTX_PROMPT"),
+            "prod@",
+            "{shell}: the folder mark"
+        );
         // Nothing at all when nothing changed.
         let out = t.run("cd ..");
         assert!(!out.contains("prefectx"), "{shell}: {out}");
@@ -70,7 +78,11 @@ fn the_nearest_prefect_profile_chooses_and_a_pin_beats_it() {
         assert!(!out.contains("stays on"), "{shell}: same profile: {out}");
         let out = t.run("cd ../proj");
         assert_eq!(t.var("PREFECT_PROFILE"), "staging", "{shell}: pinned");
-        assert_eq!(said(&out, "names profile 'prod'; this shell stays on 'staging'"), 1, "{shell}: {out}");
+        assert_eq!(
+            said(&out, "names profile 'prod'; this shell stays on 'staging'"),
+            1,
+            "{shell}: {out}"
+        );
         assert!(out.contains("prefectx follow"), "{shell}: {out}");
         let out = t.run("true");
         assert!(!out.contains("prefectx"), "{shell}: said once: {out}");
@@ -124,16 +136,33 @@ fn project_files_apply_only_once_allowed() {
             &proj.join("prefect.toml"),
             "[api]\nurl = \"http://project/api\"\n[client]\nmax_retries = 7\n",
         );
-        write(&proj.join(".env"), "export PREFECT_LOGGING_LEVEL='WARNING' # team\nOTHER=1\n");
+        write(
+            &proj.join(".env"),
+            "export PREFECT_LOGGING_LEVEL='WARNING' # team\nOTHER=1\n",
+        );
         let mut t = start(&sb, shell);
         let before = dump(&mut t);
 
         // Not allowed: nothing applied, said once, naming each file and what it sets.
         let out = t.run("cd proj");
-        assert_eq!(said(&out, "`prefectx allow` to apply them here"), 1, "{shell}: {out}");
-        assert!(out.contains("prefect.toml sets PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES"), "{shell}: {out}");
-        assert!(out.contains(".env sets PREFECT_LOGGING_LEVEL"), "{shell}: {out}");
-        assert_eq!(t.var("PREFECT_API_URL"), "http://dev/api", "{shell}: not applied");
+        assert_eq!(
+            said(&out, "`prefectx allow` to apply them here"),
+            1,
+            "{shell}: {out}"
+        );
+        assert!(
+            out.contains("prefect.toml sets PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES"),
+            "{shell}: {out}"
+        );
+        assert!(
+            out.contains(".env sets PREFECT_LOGGING_LEVEL"),
+            "{shell}: {out}"
+        );
+        assert_eq!(
+            t.var("PREFECT_API_URL"),
+            "http://dev/api",
+            "{shell}: not applied"
+        );
         let out = t.run("true");
         assert!(!out.contains("prefectx"), "{shell}: once: {out}");
         sb.write_profiles(&FILE.replace("http://dev/api", "http://dev2/api"));
@@ -154,7 +183,11 @@ fn project_files_apply_only_once_allowed() {
         write(&proj.join(".env"), "PREFECT_LOGGING_LEVEL=ERROR\n");
         let out = t.run("true");
         assert!(out.contains("no longer applied"), "{shell}: {out}");
-        assert_eq!(t.var("PREFECT_API_URL"), "http://dev2/api", "{shell}: revoked");
+        assert_eq!(
+            t.var("PREFECT_API_URL"),
+            "http://dev2/api",
+            "{shell}: revoked"
+        );
         assert_eq!(t.var("PREFECT_LOGGING_LEVEL"), "<unset>", "{shell}");
 
         // Allowed again, then denied.
@@ -169,7 +202,11 @@ fn project_files_apply_only_once_allowed() {
         assert_eq!(t.var("PREFECT_API_URL"), "http://project/api", "{shell}");
         t.run("cd ~");
         let after = dump(&mut t);
-        assert_eq!(after, before.replace("http://dev/api", "http://dev2/api"), "{shell}");
+        assert_eq!(
+            after,
+            before.replace("http://dev/api", "http://dev2/api"),
+            "{shell}"
+        );
         t.exit();
     }
 }
@@ -180,7 +217,12 @@ fn the_allowed_list_is_private_and_records_digests_not_values() {
     sb.write_profiles(FILE);
     let proj = sb.home().join("proj");
     write(&proj.join(".env"), "PREFECT_API_KEY=pnu_secret_from_env\n");
-    let o = sb.cmd().current_dir(&proj).args(["allow"]).output().unwrap();
+    let o = sb
+        .cmd()
+        .current_dir(&proj)
+        .args(["allow"])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let list = sb.home().join(".local/share/prefectx/allowed");
     assert_eq!(mode(&list), 0o600);
@@ -190,14 +232,24 @@ fn the_allowed_list_is_private_and_records_digests_not_values() {
     assert!(!text.contains("pnu_secret"), "{text}");
     assert!(!stderr(&o).contains("pnu_secret"), "{}", stderr(&o));
     // `env` in the folder applies it; elsewhere it does not.
-    let here = sb.cmd().current_dir(&proj).args(["env", "--shell", "sh"]).output().unwrap();
+    let here = sb
+        .cmd()
+        .current_dir(&proj)
+        .args(["env", "--shell", "sh"])
+        .output()
+        .unwrap();
     assert!(stdout(&here).contains("PREFECT_API_KEY=pnu_secret_from_env"));
     let there = sb.run(&["env", "--shell", "sh"]);
     assert!(!stdout(&there).contains("pnu_secret"));
     // A list someone else can write is not read: a forged entry must not apply a stranger's
     // files.
     std::fs::set_permissions(&list, std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
-    let here = sb.cmd().current_dir(&proj).args(["env", "--shell", "sh"]).output().unwrap();
+    let here = sb
+        .cmd()
+        .current_dir(&proj)
+        .args(["env", "--shell", "sh"])
+        .output()
+        .unwrap();
     assert!(!stdout(&here).contains("pnu_secret"), "{}", stdout(&here));
     // Nothing to allow: one line, non-zero.
     let o = sb.run(&["allow"]);
@@ -205,7 +257,12 @@ fn the_allowed_list_is_private_and_records_digests_not_values() {
     assert!(stderr(&o).contains("nothing to allow"), "{}", stderr(&o));
     // A broken project file is refused whole.
     write(&proj.join("prefect.toml"), "[api\n");
-    let o = sb.cmd().current_dir(&proj).args(["allow"]).output().unwrap();
+    let o = sb
+        .cmd()
+        .current_dir(&proj)
+        .args(["allow"])
+        .output()
+        .unwrap();
     assert!(!o.status.success());
     assert!(stderr(&o).contains("not valid TOML"), "{}", stderr(&o));
 }
@@ -251,7 +308,10 @@ fn a_cd_costs_no_process_unless_a_file_there_matters() {
         write(&h.join("team/.prefect-profile"), "prod\n");
         std::fs::create_dir_all(h.join("team/one")).unwrap();
         std::fs::create_dir_all(h.join("team/two")).unwrap();
-        write(&h.join("proj/prefect.toml"), "[api]\nurl = \"http://p/api\"\n");
+        write(
+            &h.join("proj/prefect.toml"),
+            "[api]\nurl = \"http://p/api\"\n",
+        );
 
         // Folders without any of the files: builtins only.
         let plain = ["cd ~/a/x", "cd ~/a/y", "cd ~/b", "cd ~/a", "cd ~"].repeat(4);
@@ -280,7 +340,58 @@ fn a_cd_costs_no_process_unless_a_file_there_matters() {
         };
         let n = execs_for(&sb, shell, &["cd ~/proj"], &[edit]);
         assert_eq!(n, 1, "{shell}: an edit costs one process");
-        let n = execs_for(&sb, shell, &["cd ~/team/one"], &["echo staging > ../.prefect-profile"]);
-        assert_eq!(n, 1, "{shell}: an edited .prefect-profile costs one process");
+        let n = execs_for(
+            &sb,
+            shell,
+            &["cd ~/team/one"],
+            &["echo staging > ../.prefect-profile"],
+        );
+        assert_eq!(
+            n, 1,
+            "{shell}: an edited .prefect-profile costs one process"
+        );
+    }
+}
+
+#[test]
+fn another_users_prefect_profile_does_not_choose() {
+    if !can_be_another_user() {
+        return;
+    }
+    for shell in interactive_shells() {
+        let sb = Sandbox::new();
+        sb.write_profiles(FILE);
+        let shared = sb.home().join("shared");
+        std::fs::create_dir_all(&shared).unwrap();
+        std::fs::set_permissions(
+            &shared,
+            std::os::unix::fs::PermissionsExt::from_mode(0o1777),
+        )
+        .unwrap();
+        open_path_to_others(&shared);
+        let st = as_other_user("sh")
+            .args(["-c", "echo prod > \"$1/.prefect-profile\"", "sh"])
+            .arg(&shared)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let mut t = start(&sb, shell);
+        let out = t.run("cd shared");
+        assert_eq!(
+            said(&out, "owned by another user (uid 65534); ignored"),
+            1,
+            "{shell}: {out}"
+        );
+        assert_eq!(t.var("PREFECT_PROFILE"), "dev", "{shell}: not switched");
+        assert_eq!(t.var("PREFECT_API_KEY"), "<unset>", "{shell}");
+        let o = sb
+            .cmd()
+            .current_dir(&shared)
+            .args(["env", "--shell", "sh"])
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "env refuses: {}", stdout(&o));
+        assert_eq!(stdout(&o), "", "nothing for eval");
+        t.exit();
     }
 }

@@ -13,33 +13,37 @@ use common::*;
 
 const FILE: &str = "active = \"dev\"\n\n[profiles.dev]\nPREFECT_API_URL = \"http://dev/api\"\nPREFECT_API_KEY = \"pnu_devkey\"\nPREFECT_LOGGING_LEVEL = \"INFO\"\nPREFECT_CLIENT_MAX_RETRIES = \"4\"\n";
 
-/// What `prefect config view --show-secrets` prints in `dir`: `NAME='value'` lines, the
-/// PREFECT_PROFILE line included.
+/// What `prefect config view --show-secrets -o json` resolves in `dir`, with the profile as
+/// PREFECT_PROFILE.
 fn prefect_view(sb: &Sandbox, venv: &Path, dir: &Path) -> BTreeMap<String, String> {
     let out = Command::new(venv.join("bin/prefect"))
         .env_clear()
         .envs(sb.envs())
         .env("DO_NOT_TRACK", "1")
-        .env("COLUMNS", "400")
         .current_dir(dir)
-        .args(["config", "view", "--show-secrets"])
+        .args(["config", "view", "--show-secrets", "-o", "json"])
         .output()
         .expect("run prefect");
     assert!(out.status.success(), "prefect: {}", stderr(&out));
-    stdout(&out)
-        .lines()
-        .filter_map(|l| {
-            let (name, rest) = l.split_once("='")?;
-            if !name.starts_with("PREFECT_") {
-                return None;
-            }
-            let value = match rest.rfind("' (from ") {
-                Some(i) => &rest[..i],
-                None => rest.strip_suffix('\'')?,
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    let mut m: BTreeMap<String, String> = v["settings"]
+        .as_array()
+        .expect("settings")
+        .iter()
+        .map(|s| {
+            let value = match &s["value"] {
+                serde_json::Value::String(x) => x.clone(),
+                other => other.to_string(),
             };
-            Some((name.to_string(), value.to_string()))
+            (s["name"].as_str().unwrap().to_string(), value)
         })
-        .collect()
+        .collect();
+    m.insert(
+        "PREFECT_PROFILE".into(),
+        v["profile"].as_str().expect("profile").to_string(),
+    );
+    m
 }
 
 /// The `PREFECT_*` variables of a bash that ran the hook in `dir`.
@@ -76,7 +80,10 @@ fn case(venv: &Path, name: &str, files: &[(&str, &str)]) {
     assert!(o.status.success(), "{name}: allow: {}", stderr(&o));
     let ours = hooked_shell(&sb, &dir);
     let theirs = prefect_view(&sb, venv, &dir);
-    assert_eq!(ours, theirs, "{name}: the hooked shell differs from prefect");
+    assert_eq!(
+        ours, theirs,
+        "{name}: the hooked shell differs from prefect"
+    );
     assert_ne!(ours, unallowed, "{name}: the case changes nothing");
     eprintln!("{name}: {} settings agree", ours.len());
 }
@@ -92,6 +99,14 @@ fn an_allowed_folder_gives_what_prefect_resolves_there() {
         &[(
             ".env",
             "# team settings\nexport PREFECT_API_URL=\"http://dotenv/api\" # the server\nPREFECT_LOGGING_LEVEL='WARNING'\nPREFECT_UI_URL=${HOME}/ui\nPREFECT_CLIENT_RETRY_JITTER_FACTOR = 0.5\nOTHER=ignored\n",
+        )],
+    );
+    case(
+        &venv,
+        ".env syntax as python-dotenv reads it",
+        &[(
+            ".env",
+            "\u{feff}  export   PREFECT_API_URL=http://a/api#frag # comment\nnot a binding\nPREFECT_UI_URL=\"l1\nl2 \\\"q\\\" \\t ${HOME}\"\nPREFECT_CLOUD_UI_URL='it\\'s ${NOPE:-dflt} $HOME'\n'PREFECT_CLOUD_API_URL' = \"${PREFECT_UI_URL}/x\"   \n",
         )],
     );
     case(
@@ -158,18 +173,34 @@ fn profiles_path_from_a_project_file_chooses_the_file() {
     )
     .unwrap();
     for (file, text) in [
-        (".env", format!("PREFECT_PROFILES_PATH={}/profiles.toml\n", alt.display())),
+        (
+            ".env",
+            format!("PREFECT_PROFILES_PATH={}/profiles.toml\n", alt.display()),
+        ),
         (
             "pyproject.toml",
-            format!("[tool.prefect]\nprofiles_path = \"{}/profiles.toml\"\n", alt.display()),
+            format!(
+                "[tool.prefect]\nprofiles_path = \"{}/profiles.toml\"\n",
+                alt.display()
+            ),
         ),
     ] {
         let dir = sb.home().join(format!("p{}", file.len()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(file), text).unwrap();
-        assert!(sb.cmd().current_dir(&dir).arg("allow").status().unwrap().success());
+        assert!(sb
+            .cmd()
+            .current_dir(&dir)
+            .arg("allow")
+            .status()
+            .unwrap()
+            .success());
         let ours = hooked_shell(&sb, &dir);
-        assert_eq!(ours.get("PREFECT_PROFILE").map(String::as_str), Some("a"), "{file}");
+        assert_eq!(
+            ours.get("PREFECT_PROFILE").map(String::as_str),
+            Some("a"),
+            "{file}"
+        );
         assert_eq!(ours, prefect_view(&sb, &venv, &dir), "{file}");
     }
 }

@@ -555,9 +555,15 @@ fn escape_sequences_from_files_network_and_folder_are_shown_escaped() {
     sb.write_profiles(
         "active = \"s\"\n[profiles.s]\nPREFECT_API_URL = \"http://h\\u001b[2J/api\"\n",
     );
-    let repo = sb.home().join("repo");
+    // Prefect ignores a `.env` key that names no setting, and so does prefectx since issue 11;
+    // the folder's name still reaches doctor's lines.
+    let repo = sb.home().join("repo\u{1b}[2J");
     std::fs::create_dir_all(&repo).unwrap();
-    std::fs::write(repo.join(".env"), "PREFECT_X\u{1b}[2J=1\n").unwrap();
+    std::fs::write(
+        repo.join(".env"),
+        "PREFECT_X\u{1b}[2J=1\nPREFECT_API_URL=http://e\u{1b}[2J/api\n",
+    )
+    .unwrap();
     std::fs::write(repo.join("prefect.toml"), "\"k\\u001b]0;t\\u0007\" = 1\n").unwrap();
     for args in [
         vec!["ls"],
@@ -577,7 +583,7 @@ fn escape_sequences_from_files_network_and_folder_are_shown_escaped() {
         .output()
         .unwrap();
     assert!(
-        stdout(&out).contains("PREFECT_X\\u{1b}[2J"),
+        stdout(&out).contains("repo\\u{1b}[2J/.env: not allowed"),
         "{}",
         stdout(&out)
     );
