@@ -67,6 +67,14 @@ PY
 for n in true env prompt ls complete; do
   rounds $n ms > "$work/$n.ms"
 done
+# What a `cd` that matters costs (issue 11): one hook refresh, in a plain folder and in an
+# allowed project folder (prefect.toml and .env read, hashed and laid over the profile).
+mkdir -p "$work/proj"
+printf '[api]\nurl = "http://project/api"\n[client]\nmax_retries = 3\n' > "$work/proj/prefect.toml"
+printf 'export PREFECT_LOGGING_LEVEL="DEBUG" # team\n' > "$work/proj/.env"
+(cd "$work/proj" && "$bin" allow 2>/dev/null)
+(cd "$work/empty" && hf refresh_plain 200 "$bin hook-env bash refresh")
+(cd "$work/proj" && hf refresh_project 200 "$bin hook-env bash refresh")
 direnv_row=""
 if command -v direnv >/dev/null; then
   (cd "$work/empty" && hf direnv 200 "direnv export bash")
@@ -101,6 +109,8 @@ ratio() { python3 -c "print('%.2fx' % ($1 / $2))"; }
   echo "| \`prefectx prompt\` | $(median_ms prompt) ms | $(rounds prompt ratio) | $(rss_kb "$bin" prompt) KiB |"
   echo "| completion request (\`prefectx env p<TAB>\`) | $(median_ms complete) ms | $(rounds complete ratio) | $(COMPLETE=bash _CLAP_COMPLETE_INDEX=2 rss_kb "$bin" -- prefectx env p) KiB |"
   echo "| \`prefectx ls\` | $(median_ms ls) ms | $(rounds ls ratio) | $(rss_kb "$bin" ls) KiB |"
+  echo "| \`prefectx hook-env bash refresh\` (a change, or a \`cd\` that matters) | $(median_ms refresh_plain) ms | $(ratio "$(median_ms refresh_plain)" "$t") | |"
+  echo "| the same in an allowed project folder (\`prefect.toml\` + \`.env\`) | $(median_ms refresh_project) ms | $(ratio "$(median_ms refresh_project)" "$t") | |"
   [ -z "$direnv_row" ] || echo "| \`direnv export bash\` (no .envrc) | $(median_ms direnv) ms | $(ratio "$(median_ms direnv)" "$t") | |"
   if [ -n "$prefect_rows" ]; then
     echo "| \`prefect profile ls\` | $(median_ms prefect_ls) ms | $(ratio "$(median_ms prefect_ls)" "$t") | |"

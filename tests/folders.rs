@@ -395,3 +395,58 @@ fn another_users_prefect_profile_does_not_choose() {
         t.exit();
     }
 }
+
+#[test]
+fn commands_follow_the_folder_rule_and_a_bad_file_breaks_no_prompt() {
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let team = sb.home().join("team");
+    write(&team.join(".prefect-profile"), "staging\n");
+    std::fs::create_dir_all(team.join("sub")).unwrap();
+    let run = |dir: &Path, args: &[&str]| {
+        sb.cmd()
+            .current_dir(dir)
+            .env("PWD", dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let sub = team.join("sub");
+    assert_eq!(stdout(&run(&sub, &["current"])), "staging\n");
+    assert_eq!(stdout(&run(&sub, &["prompt"])), "staging@\n");
+    assert!(stdout(&run(&sub, &["ls"]))
+        .lines()
+        .any(|l| l.starts_with(" >") && l.contains("staging")));
+    let env = stdout(&run(&sub, &["env", "--shell", "sh"]));
+    assert!(
+        env.contains("PREFECT_LOGGING_LEVEL=DEBUG") && env.contains("PREFECT_PROFILE=staging"),
+        "{env}"
+    );
+    // An explicit name and PREFECT_PROFILE beat the folder.
+    assert!(stdout(&run(&sub, &["env", "prod", "--shell", "sh"])).contains("PREFECT_PROFILE=prod"));
+    let o = sb
+        .cmd()
+        .current_dir(&sub)
+        .env("PWD", &sub)
+        .env("PREFECT_PROFILE", "dev")
+        .arg("current")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "dev\n");
+    let v = stdout(&run(&sub, &["current", "--verbose"]));
+    assert!(v.contains("team/.prefect-profile names 'staging'"), "{v}");
+    assert!(
+        v.contains("setting PREFECT_LOGGING_LEVEL=DEBUG (from profile 'staging')"),
+        "{v}"
+    );
+    // A file naming no profile: one line for commands, nothing on stdout; `?` for the prompt.
+    write(&team.join(".prefect-profile"), "nope\n");
+    let o = run(&sub, &["env", "--shell", "sh"]);
+    assert!(!o.status.success());
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("'nope' (named by "), "{}", stderr(&o));
+    let o = run(&sub, &["prompt"]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "?\n");
+}

@@ -9,7 +9,16 @@ use crate::shell::{bash, zsh, Shell};
 
 pub fn run(a: PromptArgs) -> Result<i32> {
     let profiles = super::load()?;
-    let (name, why) = crate::effective::select(&profiles, a.profile.profile.as_deref())?;
+    let (name, why) = match crate::effective::select(&profiles, a.profile.profile.as_deref()) {
+        Ok(x) => x,
+        // A `.prefect-profile` or PREFECT_PROFILE naming no profile must not break a prompt
+        // that runs us at every line: `?`, and `prefectx current` says why (issue 11).
+        Err(_) if a.profile.profile.is_none() => {
+            output::out("?\n");
+            return Ok(0);
+        }
+        Err(e) => return Err(e),
+    };
     let (r, from) = crate::here::environment(&profiles, &name)?;
     let mut text = prompt_text::text(&r, a.format.as_deref());
     if a.format.is_none() {

@@ -121,3 +121,20 @@ mod tests {
         assert_eq!(leaves("[project]\n", &["tool", "prefect"]).unwrap(), vec![]);
     }
 }
+
+#[cfg(test)]
+mod error_tests {
+    /// A parse error names what is wrong, never the text around it: a broken line may hold a
+    /// key, and this message reaches the terminal.
+    #[test]
+    fn a_parse_error_does_not_quote_the_file() {
+        for text in [
+            "[api]\nkey = \"pnu_secret_value\nurl = 1\n",
+            "key = pnu_secret_value\n",
+            "[api\nkey = \"pnu_secret_value\"\n",
+        ] {
+            let e = super::leaves(text, &[]).unwrap_err();
+            assert!(!e.contains("pnu_secret"), "{e}");
+        }
+    }
+}
