@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run). On a fresh Debian machine it installs what the tests
-# need (real shells, strace, a venv with prefect==3.9.1 as the compatibility oracle), then runs
-# fmt, clippy and the whole test suite. Needs cargo (rustup) and, for apt-get, root or sudo.
+# need (real shells, strace, a venv with prefect==3.9.1 as the compatibility oracle, nushell
+# from npm, cargo-deb), then runs fmt, clippy, the package checks and the whole test suite.
+# Needs cargo (rustup) and, for apt-get, root or sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,10 @@ want cc gcc
 want nm binutils
 want openssl openssl
 want python3 python3
+want man man-db
+want dpkg-deb dpkg
+want npm npm
+[ -r /usr/share/bash-completion/bash_completion ] || missing+=(bash-completion)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 if ((${#missing[@]})); then
   sudo=""
@@ -39,7 +44,21 @@ if [ "$("$venv/bin/prefect" --version 2>/dev/null)" != "3.9.1" ]; then
 fi
 export PREFECTX_PREFECT_VENV="$venv"
 
+# nushell, the real one, from the npm registry (issue 13); reused while it is this version.
+nu_dir="${XDG_CACHE_HOME:-$HOME/.cache}/prefectx-test/nu"
+if [ "$("$nu_dir/node_modules/.bin/nu" --version 2>/dev/null)" != "0.115.1" ]; then
+  echo "installing nushell 0.115.1 into $nu_dir"
+  npm install --prefix "$nu_dir" --no-audit --no-fund --loglevel=error nushell@0.115.1 >/dev/null
+fi
+export PATH="$nu_dir/node_modules/.bin:$PATH"
+command -v cargo-deb >/dev/null || cargo install --locked --quiet cargo-deb@3.8.0
+
 ./scripts/check-layout.sh
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
+# The crate as published, and the Debian package the tests install (tests/package.rs).
+./scripts/check-package.sh
+cargo build --release --locked
+rm -rf target/debian
+cargo deb --no-build --locked --quiet
 cargo test --locked

@@ -41,7 +41,7 @@ pub enum Command {
     },
     /// Use a profile in this shell only (needs the hook); --global also makes it `active`
     Use(UseArgs),
-    /// Stop pinning this shell: follow the file's `active` again (needs the hook)
+    /// Stop pinning this shell: folders and the file's `active` choose again (needs the hook)
     Follow,
     /// List profiles: the global `active` one (*) and this shell's (>)
     Ls {
@@ -363,3 +363,8 @@ impl From<&NetArgs> for crate::cloud::Net {
         }
     }
 }
+
+// The man pages under man/ are made from these definitions; a test keeps them in step.
+#[cfg(test)]
+#[path = "cli_man_pages.rs"]
+mod man_pages;

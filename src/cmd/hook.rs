@@ -1,4 +1,4 @@
-//! `prefectx hook bash|zsh|fish`: the rc-file integration. The script is a real file under
+//! `prefectx hook bash|zsh|fish|nu`: the rc-file integration. The script is a real file under
 //! `shell/` with one placeholder, the binary's path, quoted for that shell's own quoting
 //! function (the one place it is written); the completion registration follows it and reaches
 //! the binary through the hook's `prefectx` function.
@@ -6,7 +6,7 @@
 use crate::cli::ExportMode;
 use crate::error::{Context, Result};
 use crate::output;
-use crate::shell::{bash, fish, zsh, HookShell, Shell};
+use crate::shell::{bash, fish, nu, zsh, HookShell, Shell};
 
 pub fn binary_path() -> Result<String> {
     let exe = std::env::current_exe().context(|| "cannot find the prefectx binary".to_string())?;
@@ -19,8 +19,13 @@ pub fn script(sh: HookShell, bin: &str) -> Result<String> {
         HookShell::Bash => bash::HOOK,
         HookShell::Zsh => zsh::HOOK,
         HookShell::Fish => fish::HOOK,
+        HookShell::Nu => nu::HOOK,
     };
     let mut s = template.replace("@PREFECTX@", &shell.quote(bin));
+    // Nushell's completer is in its script (a custom completer on the `prefectx` command).
+    if sh == HookShell::Nu {
+        return Ok(s);
+    }
     let reg = crate::shell::completion_registration(shell_name(sh))?;
     match sh {
         // compdef exists only after compinit; the precmd hook registers later if needed.
@@ -43,6 +48,7 @@ fn shell_name(sh: HookShell) -> &'static str {
         HookShell::Bash => "bash",
         HookShell::Zsh => "zsh",
         HookShell::Fish => "fish",
+        HookShell::Nu => "nu",
     }
 }
 
@@ -54,7 +60,15 @@ pub fn run(sh: HookShell, export: Option<ExportMode>) -> Result<i32> {
             ExportMode::Values => "values",
             ExportMode::Profile => "profile",
         };
-        Shell::from(sh).export(&mut text, crate::effective::EXPORT, value);
+        match sh {
+            // A statement, not one of the hook's operation lines.
+            HookShell::Nu => text.push_str(&format!(
+                "$env.{} = {}\n",
+                crate::effective::EXPORT,
+                nu::quote(value)
+            )),
+            _ => Shell::from(sh).export(&mut text, crate::effective::EXPORT, value),
+        }
     }
     text.push_str(&script(sh, &bin)?);
     output::out(&text);

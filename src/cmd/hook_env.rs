@@ -354,7 +354,7 @@ fn apply(
             }
         }
     }
-    out.push_str(&shell.render(&plan));
+    out.push_str(&shell.render_hook(&plan));
     match &digests {
         Some(d) => shell.export(out, effective::SUMS, &d.sums(&plan)),
         None => shell.unset(out, effective::SUMS),

@@ -28,6 +28,7 @@ pub enum HookShell {
     Bash,
     Zsh,
     Fish,
+    Nu,
 }
 
 impl From<HookShell> for Shell {
@@ -36,6 +37,7 @@ impl From<HookShell> for Shell {
             HookShell::Bash => Shell::Bash,
             HookShell::Zsh => Shell::Zsh,
             HookShell::Fish => Shell::Fish,
+            HookShell::Nu => Shell::Nu,
         }
     }
 }
@@ -76,7 +78,7 @@ impl Shell {
             Shell::Bash | Shell::Zsh | Shell::Sh => sh::export(out, name, value),
             Shell::Fish => fish::export(out, name, value),
             Shell::Powershell => powershell::export(out, name, value),
-            Shell::Nu => {}
+            Shell::Nu => nu::export(out, name, value),
         }
     }
 
@@ -85,7 +87,7 @@ impl Shell {
             Shell::Bash | Shell::Zsh | Shell::Sh => sh::unset(out, name),
             Shell::Fish => fish::unset(out, name),
             Shell::Powershell => powershell::unset(out, name),
-            Shell::Nu => {}
+            Shell::Nu => nu::unset(out, name),
         }
     }
 
@@ -93,15 +95,26 @@ impl Shell {
     pub fn set_local(self, out: &mut String, name: &str, value: &str) {
         match self {
             Shell::Fish => fish::set_local(out, name, value),
+            // Nushell has no unexported variable a hook can set: the hook's own state is in $env.
+            Shell::Nu => nu::export(out, name, value),
             _ => sh::set_local(out, name, value),
         }
     }
 
     pub fn quote(self, value: &str) -> String {
         match self {
-            Shell::Bash | Shell::Zsh | Shell::Sh | Shell::Nu => sh::quote(value),
+            Shell::Bash | Shell::Zsh | Shell::Sh => sh::quote(value),
+            Shell::Nu => nu::quote(value),
             Shell::Fish => fish::quote(value),
             Shell::Powershell => powershell::quote(value),
+        }
+    }
+
+    /// What the hook evals: as `render`, but nushell's hook takes one operation per line.
+    pub fn render_hook(self, plan: &Plan) -> String {
+        match self {
+            Shell::Nu => nu::ops(plan),
+            _ => self.render(plan),
         }
     }
 
@@ -165,7 +178,22 @@ fn zsh_no_space_after_equals(script: String) -> String {
         [[ -n $assign ]] && _describe -V 'values' assign -S ''
         [[ -n $rest ]] && _describe -V 'values' rest
 ";
-    script.replacen(FROM, TO, 1)
+    zsh_autoloadable(script.replacen(FROM, TO, 1))
+}
+
+/// The script also works as `_prefectx` in a package's `vendor-completions` (issue 13): zsh
+/// autoloads that file as the completion function itself and runs it at the first TAB, so
+/// then it must complete, not only register (which would leave the first TAB to files).
+fn zsh_autoloadable(script: String) -> String {
+    const FROM: &str = "compdef _clap_dynamic_completer_prefectx prefectx";
+    const TO: &str = "compdef _clap_dynamic_completer_prefectx prefectx
+if [[ \"${funcstack[1]-}\" == _prefectx ]]; then
+    _clap_dynamic_completer_prefectx \"$@\"
+fi";
+    match script.rfind(FROM) {
+        Some(i) => format!("{}{TO}{}", &script[..i], &script[i + FROM.len()..]),
+        None => script,
+    }
 }
 
 #[cfg(target_os = "linux")]

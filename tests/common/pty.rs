@@ -218,6 +218,25 @@ impl Tmux {
             .unwrap();
     }
 
+    /// The pane with its scroll-back.
+    pub fn history(&self) -> String {
+        let o = Command::new("tmux")
+            .args([
+                "-L",
+                &self.sock,
+                "capture-pane",
+                "-p",
+                "-J",
+                "-S",
+                "-5000",
+                "-t",
+                "t",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
     pub fn screen(&self) -> String {
         let o = Command::new("tmux")
             .args(["-L", &self.sock, "capture-pane", "-p", "-t", "t"])

@@ -1,0 +1,152 @@
+# prefectx shell integration for nushell. Nushell sources files, not code made at startup, so
+# save it once and source it from config.nu (as zoxide and starship do):
+#   prefectx hook nu | save -f ($nu.default-config-dir | path join prefectx.nu)
+#   source ($nu.default-config-dir | path join prefectx.nu)        # in config.nu
+# A prompt where nothing changed starts no process: the check in __prefectx_prompt uses
+# nushell builtins only (`path exists`, `ls`). prefectx never hands nushell code to evaluate:
+# hook-env prints one JSON operation per line, applied with load-env and hide-env.
+
+# Applies hook-env's output: `["unset", NAME]` and `["set", NAME, VALUE]` lines.
+def --env __prefectx_eval [out: string] {
+  let ops = ($out | lines | where {|l| $l != "" } | each {|l| $l | from json })
+  let unset = ($ops | where {|o| ($o | get 0) == "unset" } | each {|o| $o | get 1 })
+  let set = ($ops | where {|o| ($o | get 0) == "set" } | reduce -f {} {|o, acc| $acc | upsert ($o | get 1) ($o | get 2) })
+  if ($unset | is-not-empty) {
+    hide-env -i ...$unset
+  }
+  load-env $set
+}
+
+# What the folder holds (issue 11; see the bash hook): the nearest .prefect-profile from $PWD
+# up to /, and $PWD when it has one of Prefect's project files.
+def --env __prefectx_where [] {
+  mut d = $env.PWD
+  if $d == "/" { $d = "" }
+  mut pp = ""
+  loop {
+    let c = $"($d)/.prefect-profile"
+    if ($c | path exists) {
+      $pp = $c
+      break
+    }
+    if $d == "" { break }
+    $d = ($d | str replace -r '/[^/]*$' '')
+  }
+  $env.__prefectx_pp_now = $pp
+  $env.__prefectx_here_now = (if ((".env" | path exists) or ("prefect.toml" | path exists) or ("pyproject.toml" | path exists)) { $env.PWD } else { "" })
+}
+
+def --env __prefectx_seen [] {
+  __prefectx_where
+  $env.__prefectx_pp = $env.__prefectx_pp_now
+  $env.__prefectx_here = $env.__prefectx_here_now
+  $env.__prefectx_pwd = $env.PWD
+}
+
+def --env __prefectx_apply [...args: string] {
+  if (@PREFECTX@ | path exists) {
+    $env.__prefectx_missing = ""
+    # hook-env always prints valid operations (maybe none) and reports errors on stderr once.
+    let out = (try { ^@PREFECTX@ hook-env nu ...$args } catch { "" })
+    __prefectx_eval $out
+    __prefectx_seen
+  } else if ($env.__prefectx_missing? | default "") == "" {
+    $env.__prefectx_missing = "1"
+    print -e $"prefectx: (@PREFECTX@) is gone; this shell keeps its Prefect settings"
+  }
+}
+
+# TAB: clap's dynamic completion, asked the way fish asks it (words so far, then the word being
+# typed); candidates come back as `value<TAB>description` lines.
+def __prefectx_complete [context: string] {
+  let words = ($context | split row -r '\s+')
+  with-env { COMPLETE: "fish" } { ^@PREFECTX@ -- ...$words } | lines | each {|l|
+    let p = ($l | split row "\t")
+    { value: ($p | get 0), description: ($p | get -o 1 | default "") }
+  }
+}
+
+# A command, so that `prefectx use` and `prefectx follow` can change this shell.
+def --env --wrapped prefectx [...args: string@__prefectx_complete] {
+  let sub = ($args | get -o 0 | default "")
+  if $sub == "use" or $sub == "follow" {
+    # A failed `use` (an unknown name) has said why on stderr and changes nothing.
+    let out = (try { ^@PREFECTX@ hook-env nu ...$args } catch { null })
+    if $out != null {
+      __prefectx_eval $out
+      __prefectx_seen
+    }
+  } else if $sub == "profile" {
+    ^@PREFECTX@ ...$args
+    # A rename from this shell takes its pin along (issue 17); the next prompt applies it.
+    if ($args | length) == 4 and ($args | get 1) == "rename" and ($env.__PREFECTX_PIN? | default "") == ($args | get 2) {
+      $env.__PREFECTX_PIN = ($args | get 3)
+    }
+  } else {
+    ^@PREFECTX@ ...$args
+  }
+}
+
+def __prefectx_mtime [p: string] {
+  ls -D $p | get 0.modified
+}
+
+# True when file f and its stamp s (same mtime, made at the last apply) disagree.
+def __prefectx_changed [f: string, s: string] {
+  let fe = ($f != "" and ($f | path exists))
+  let se = ($s != "" and ($s | path exists))
+  if $fe {
+    (not $se) or ((__prefectx_mtime $f) != (__prefectx_mtime $s))
+  } else {
+    $se
+  }
+}
+
+# The folder's deciding files (see the bash hook): parents are walked only after a `cd`.
+def --env __prefectx_folder_changed [s: string] {
+  let p = ($env.__prefectx_pp? | default "")
+  let here = ($env.__prefectx_here? | default "")
+  if $env.PWD != ($env.__prefectx_pwd? | default "") {
+    __prefectx_where
+    if $env.__prefectx_pp_now != $p or $env.__prefectx_here_now != $here { return true }
+  } else if (".prefect-profile" | path exists) and ($"($env.PWD | str replace -r '/$' '')/.prefect-profile" != $p) {
+    return true
+  } else if $here == "" and ((".env" | path exists) or ("prefect.toml" | path exists) or ("pyproject.toml" | path exists)) {
+    return true
+  }
+  if $p != "" and ((not ($p | path exists)) or (__prefectx_changed $p $"($s).p")) { return true }
+  if $here == "" { return false }
+  (
+    (__prefectx_changed ".env" $"($s).e") or (__prefectx_changed "prefect.toml" $"($s).t")
+    or (__prefectx_changed "pyproject.toml" $"($s).y")
+    or (__prefectx_changed ($env.__prefectx_trust? | default "") $"($s).a")
+  )
+}
+
+# Re-apply when the profiles file changed (its mtime against the stamp's), the shell points at
+# another file, PREFECT_PROFILE is no longer what the hook applied (issue 15), or the folder's
+# deciding files changed (issue 11).
+def --env __prefectx_prompt [] {
+  let f = ($env.__PREFECTX_FILE? | default "")
+  let s = ($env.__PREFECTX_STAMP? | default "")
+  let rel = (if ($env.__prefectx_rel? | default "") != "" { $env.PWD } else { "" })
+  let key = $"($env.PREFECT_PROFILES_PATH? | default '')|($env.PREFECT_HOME? | default '')|($env.HOME? | default '')|($rel)"
+  let want = ($env.PREFECT_PROFILE? | default "")
+  let refused = ($env.__PREFECTX_REFUSED? | default null)
+  if (
+    $key != ($env.__prefectx_key? | default "")
+    or ($want != ($env.__PREFECTX_APPLIED? | default "") and ($refused == null or $want != $refused))
+    or (__prefectx_changed $f $s)
+    or (($env.PWD != ($env.__prefectx_pwd? | default "")) or (($env.__prefectx_pp? | default "") != "") or (($env.__prefectx_here? | default "") != "") or (".prefect-profile" | path exists) or (".env" | path exists) or ("prefect.toml" | path exists) or ("pyproject.toml" | path exists)) and (__prefectx_folder_changed $s)
+  ) {
+    __prefectx_apply refresh
+  }
+}
+
+# Installed once per nushell process (sourcing twice adds nothing; a child nu has its own pid).
+if ($env.__prefectx_hooked? | default "") != ($nu.pid | into string) {
+  $env.__prefectx_hooked = ($nu.pid | into string)
+  $env.config = ($env.config | upsert hooks.pre_prompt (($env.config | get -o hooks.pre_prompt | default []) | append {|| __prefectx_prompt }))
+}
+
+__prefectx_apply init ($nu.pid | into string)

@@ -1,0 +1,278 @@
+//! Nushell (issue 13), for real: `prefectx hook nu` sourced from config.nu in an interactive
+//! `nu` 0.115.1 in tmux (nushell's line editor asks the terminal questions that tmux answers).
+//! Following and pinned modes, `use NAME`, `use -`, `follow`, `use --global`, refresh when the
+//! file changes, the exact-environment rule, PREFECTX_PROMPT, the folder rule and TAB; values
+//! round-trip through both ways in (env --shell nu and the hook); and an idle prompt starts no
+//! process (strace).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::pty::Tmux;
+use common::*;
+
+const FILE: &str = "active = \"dev\"\n\n[profiles.dev]\nPREFECT_API_URL = \"http://dev/api\"\n\n[profiles.prod]\nPREFECT_API_URL = \"http://prod/api\"\nPREFECT_API_KEY = \"pnu_prodkey\"\n";
+
+/// Writes config.nu (a plain prompt, then `source` of the saved hook, as the README says) and
+/// returns the command that starts nu with it.
+fn nu_command(sb: &Sandbox, extra: &str, strace_log: Option<&Path>) -> Command {
+    let cfg = sb.dir.path().join("nu-config");
+    std::fs::create_dir_all(&cfg).unwrap();
+    let hook = sb.run(&["hook", "nu"]);
+    assert!(hook.status.success(), "{}", stderr(&hook));
+    std::fs::write(cfg.join("prefectx.nu"), &hook.stdout).unwrap();
+    std::fs::write(
+        cfg.join("config.nu"),
+        format!(
+            "$env.config.show_banner = false\n$env.PROMPT_COMMAND = {{|| \"PX> \" }}\n$env.PROMPT_INDICATOR = \"\"\n$env.PROMPT_COMMAND_RIGHT = \"\"\n{extra}\nsource {}\n",
+            cfg.join("prefectx.nu").display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(cfg.join("env.nu"), "").unwrap();
+    let mut argv: Vec<String> = Vec::new();
+    if let Some(log) = strace_log {
+        argv.extend(["strace", "-f", "-qq", "-e", "trace=execve", "-o"].map(String::from));
+        argv.push(log.display().to_string());
+    }
+    argv.push("nu".into());
+    argv.push("--config".into());
+    argv.push(cfg.join("config.nu").display().to_string());
+    argv.push("--env-config".into());
+    argv.push(cfg.join("env.nu").display().to_string());
+    let mut c = Command::new(&argv[0]);
+    c.args(&argv[1..]);
+    c.env_clear().envs(sb.envs()).current_dir(sb.home());
+    c
+}
+
+struct Nu {
+    t: Tmux,
+    n: usize,
+}
+
+impl Nu {
+    fn start(sb: &Sandbox) -> Nu {
+        Nu::start_cmd(nu_command(sb, "", None))
+    }
+
+    fn start_cmd(cmd: Command) -> Nu {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let k = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let t = Tmux::start(cmd, &format!("nu{k}"));
+        t.wait_for("PX>");
+        Nu { t, n: 0 }
+    }
+
+    /// One prompt: runs the builtin `print` and waits for what it printed.
+    fn mark(&mut self) {
+        self.n += 1;
+        let m = format!("P{}", self.n);
+        self.t.keys(&[&format!("print \"{m}\""), "Enter"]);
+        // Done when the next prompt is drawn, i.e. after the pre_prompt hooks ran.
+        poll(20, || {
+            let h = self.t.history();
+            let mut lines = h.lines().skip_while(|l| l.trim_end() != m);
+            lines.next()?;
+            lines.any(|l| l.starts_with("PX>")).then_some(())
+        })
+        .unwrap_or_else(|| panic!("nu: no {m}:\n{}", self.t.history()));
+    }
+
+    /// Runs `line`, waits until it finished, and returns what was printed since the last
+    /// marker (the command line included).
+    fn run(&mut self, line: &str) -> String {
+        let before = self.t.history();
+        self.n += 1;
+        let m = format!("M{}", self.n);
+        self.t.keys(&[line, "Enter"]);
+        self.t.keys(&[&format!("print \"{m}\""), "Enter"]);
+        let all = poll(20, || {
+            let h = self.t.history();
+            h.lines().any(|l| l.trim_end() == m).then_some(h)
+        })
+        .unwrap_or_else(|| panic!("nu: no marker after {line:?}:\n{}", self.t.history()));
+        let start = before.trim_end().len().min(all.len());
+        all[start..].to_string()
+    }
+
+    fn var(&mut self, name: &str) -> String {
+        self.n += 1;
+        let n = self.n;
+        self.t.keys(&[
+            &format!("print $\"V{n}=($env.{name}? | default '<unset>')=V\""),
+            "Enter",
+        ]);
+        let tag = format!("V{n}=");
+        poll(20, || {
+            self.t.history().lines().find_map(|l| {
+                let i = l.find(&tag)?;
+                let rest = &l[i + tag.len()..];
+                if rest.starts_with('(') {
+                    return None;
+                }
+                rest.strip_suffix("=V").map(str::to_string)
+            })
+        })
+        .unwrap_or_else(|| panic!("nu: {name}:\n{}", self.t.history()))
+    }
+}
+
+#[test]
+fn the_nushell_hook_behaves_like_the_others() {
+    if !have("nu") {
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let mut nu = Nu::start(&sb);
+    assert_eq!(nu.var("PREFECT_PROFILE"), "dev");
+    assert_eq!(nu.var("PREFECT_API_URL"), "http://dev/api");
+    assert_eq!(nu.var("PREFECTX_PROMPT"), "dev");
+
+    // Following: another terminal makes prod active; the next prompt applies it.
+    assert!(sb.run(&["use", "--global", "prod"]).status.success());
+    let out = nu.run("");
+    assert!(out.contains("now using 'prod'"), "{out}");
+    assert_eq!(nu.var("PREFECT_API_KEY"), "pnu_prodkey");
+
+    // Pinned, `use -`, `follow`, `use --global`; no stale key.
+    nu.run("prefectx use dev");
+    assert_eq!(nu.var("PREFECT_PROFILE"), "dev");
+    assert_eq!(nu.var("PREFECT_API_KEY"), "<unset>", "no stale key");
+    assert!(sb.run(&["use", "--global", "prod"]).status.success());
+    nu.run("");
+    assert_eq!(nu.var("PREFECT_PROFILE"), "dev", "pinned");
+    nu.run("prefectx use -");
+    assert_eq!(nu.var("PREFECT_PROFILE"), "prod");
+    let out = nu.run("prefectx use nope");
+    assert!(out.contains("'nope' not found"), "{out}");
+    assert_eq!(
+        nu.var("PREFECT_PROFILE"),
+        "prod",
+        "a failed use changes nothing"
+    );
+    nu.run("prefectx use dev");
+    nu.run("prefectx follow");
+    assert_eq!(nu.var("PREFECT_PROFILE"), "prod");
+    nu.run("prefectx use --global dev");
+    assert_eq!(nu.var("PREFECT_PROFILE"), "dev");
+    assert!(sb.read_profiles().starts_with("active = \"dev\""));
+
+    // The exact-environment rule: a PREFECT_* set by hand goes at the next apply.
+    nu.run("$env.PREFECT_LOGGING_LEVEL = 'DEBUG'");
+    sb.write_profiles(&FILE.replace("http://dev/api", "http://dev2/api"));
+    nu.run("");
+    assert_eq!(nu.var("PREFECT_LOGGING_LEVEL"), "<unset>");
+    assert_eq!(nu.var("PREFECT_API_URL"), "http://dev2/api");
+
+    // The folder rule.
+    let proj = sb.home().join("proj");
+    std::fs::create_dir_all(proj.join("sub")).unwrap();
+    std::fs::write(proj.join(".prefect-profile"), "prod\n").unwrap();
+    let out = nu.run("cd proj/sub");
+    assert!(out.contains("now using 'prod' (named by "), "{out}");
+    assert_eq!(nu.var("PREFECTX_PROMPT"), "prod@");
+    nu.run("cd ~");
+    assert_eq!(nu.var("PREFECT_PROFILE"), "dev");
+
+    // TAB completes profile names through the hook's completer.
+    nu.t.keys(&["prefectx use pr", "Tab"]);
+    nu.t.wait_for("prefectx use prod");
+    nu.t.keys(&["C-u"]);
+}
+
+/// execve calls in a nu session with `prompts` prompts where nothing changed, each after a
+/// builtin command (and `extra` in config.nu).
+fn execs(sb: &Sandbox, extra: &str, prompts: usize) -> usize {
+    let log: PathBuf = sb.dir.path().join(format!("strace-nu-{prompts}.log"));
+    let mut nu = Nu::start_cmd(nu_command(sb, extra, Some(&log)));
+    for _ in 0..prompts {
+        nu.mark();
+    }
+    let n = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("execve(") && !l.contains("= -1"))
+        .count();
+    drop(nu);
+    n
+}
+
+#[test]
+fn an_idle_nushell_prompt_starts_no_process() {
+    if !have("nu") || !have("strace") {
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let idle = execs(&sb, "", 20) - execs(&sb, "", 0);
+    eprintln!("nu: extra processes over 20 idle prompts with the hook: {idle}");
+    assert_eq!(idle, 0, "nu: the hook started processes on idle prompts");
+    // The count is real: a pre_prompt hook that runs /bin/true shows one per prompt.
+    let costly = "$env.config.hooks.pre_prompt = [{|| ^/bin/true }]";
+    let n = execs(&sb, costly, 20) - execs(&sb, costly, 0);
+    assert_eq!(n, 20, "nu: the exec counter does not see prompt processes");
+}
+
+#[test]
+fn values_roundtrip_into_nushell_both_ways() {
+    if !have("nu") {
+        return;
+    }
+    let sb = Sandbox::new();
+    let values: Vec<String> = [
+        "plain",
+        "",
+        "it's",
+        "\"double\"",
+        "back\\slash",
+        "trailing\\",
+        "$(touch /tmp/prefectx-nu-pwned)",
+        "`x`",
+        "${HOME}",
+        "$HOME",
+        "a;b&c|d",
+        "line1\nline2",
+        "\r",
+        "\t",
+        "\u{1b}[2J",
+        "\u{7f}",
+        "%~#!",
+        "é日🚀",
+        "(echo hi)",
+        "{a: 1}",
+        "[1 2]",
+        "'single'",
+        "^ls",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(std::iter::once("x".repeat(10_000)))
+    .collect();
+    let mut file = String::from("active = \"q\"\n\n[profiles.q]\n");
+    for (i, v) in values.iter().enumerate() {
+        file.push_str(&format!("PREFECT_V{i} = {}\n", toml_str(v)));
+    }
+    sb.write_profiles(&file);
+    let hook = sb.dir.path().join("hook.nu");
+    std::fs::write(&hook, sb.run(&["hook", "nu"]).stdout).unwrap();
+    for script in [
+        "^$env.PREFECTX env q --shell nu | from json | get set | load-env; ^env -0".to_string(),
+        format!("source {}; ^env -0", hook.display()),
+    ] {
+        let out = sb.shell("nu", &script, &[]);
+        assert!(out.status.success(), "{script}: {}", stderr(&out));
+        let env = parse_env0(&out.stdout);
+        for (i, v) in values.iter().enumerate() {
+            assert_eq!(
+                env.get(&format!("PREFECT_V{i}")),
+                Some(v),
+                "{script}: value {i}"
+            );
+        }
+        assert!(!Path::new("/tmp/prefectx-nu-pwned").exists());
+    }
+}
