@@ -1,5 +1,5 @@
-//! Every value survives `env` → eval in real bash, zsh, dash and fish byte for byte (issue 2,
-//! issue 6). Values are read back with `env -0`, which shows exactly what was exported.
+//! Every value survives `env` → eval in real bash, zsh, dash and fish, and `env --shell nu` →
+//! load-env in nushell, byte for byte (issue 2, issue 6, issue 13). Values are read back with `env -0`, which shows exactly what was exported.
 
 mod common;
 
@@ -7,7 +7,7 @@ use common::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 
-const SHELLS: [&str; 4] = ["bash", "zsh", "dash", "fish"];
+const SHELLS: [&str; 5] = ["bash", "zsh", "dash", "fish", "nu"];
 
 fn corpus() -> Vec<String> {
     let mut v: Vec<String> = [

@@ -249,6 +249,10 @@ pub fn prefect_vars(env: &BTreeMap<String, String>) -> BTreeMap<String, String> 
 pub fn apply_and_dump(shell: &str, env_args: &str) -> String {
     match shell {
         "fish" => format!("\"$PREFECTX\" env {env_args} --shell fish | source; and env -0"),
+        // Nushell loads JSON: no code of ours is evaluated (issue 13).
+        "nu" => format!(
+            "^$env.PREFECTX env {env_args} --shell nu | from json | get set | load-env; ^env -0"
+        ),
         _ => format!("eval \"$(\"$PREFECTX\" env {env_args} --shell sh)\" && env -0"),
     }
 }
