@@ -23,6 +23,11 @@ want python3 python3
 want man man-db
 want dpkg-deb dpkg
 want npm npm
+# A real Secret Service for the keyring tests (issue 14).
+want gnome-keyring-daemon gnome-keyring
+want dbus-daemon dbus
+want dbus-send dbus
+want secret-tool libsecret-tools
 [ -r /usr/share/bash-completion/bash_completion ] || missing+=(bash-completion)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 if ((${#missing[@]})); then

@@ -104,6 +104,13 @@ pub enum Command {
     /// Internal: refresh the workspace cache of a profile in the background.
     #[command(hide = true, name = "refresh-cache")]
     RefreshCache(ProfileFlag),
+    /// Internal: the OS keyring for `prefectx` (get|set|delete|rename FILE PROFILE [NEW]).
+    #[command(hide = true, name = "keyring-helper")]
+    KeyringHelper {
+        op: String,
+        file: std::path::PathBuf,
+        args: Vec<String>,
+    },
 }
 
 /// One subcommand as clap's derive builds it inside `Command`, without building the others:
@@ -198,6 +205,13 @@ pub enum ProfileCmd {
         old: String,
         new: String,
     },
+    /// Move a profile's API key into the OS keyring (--no-keyring: back into the file)
+    Keyring {
+        #[arg(add = ArgValueCandidates::new(complete::profiles))]
+        name: String,
+        #[arg(long)]
+        no_keyring: bool,
+    },
     /// Show a profile's settings (secrets masked)
     Inspect {
         #[arg(add = ArgValueCandidates::new(complete::profiles))]
@@ -247,6 +261,9 @@ pub struct LoginArgs {
     /// Workspace handle ACCOUNT/WORKSPACE
     #[arg(long, short = 'w', add = ArgValueCandidates::new(complete::workspaces))]
     pub workspace: Option<String>,
+    /// Keep the key in the OS keyring, not in profiles.toml (issue 14)
+    #[arg(long)]
+    pub keyring: bool,
     #[command(flatten)]
     pub profile: ProfileFlag,
     #[command(flatten)]

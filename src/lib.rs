@@ -20,6 +20,8 @@ mod explain;
 mod folder;
 mod handmade;
 mod here;
+mod keyring_profiles;
+mod os_keyring;
 mod output;
 mod paths;
 mod picker;

@@ -91,7 +91,18 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
             r.ok(&line);
         }
     }
-    let (resolved, _) = crate::here::environment(&profiles, &name)?;
+    let (mut resolved, _) = crate::here::environment(&profiles, &name)?;
+    // Where the key lives (issue 14).
+    let in_file = resolved.get("PREFECT_API_KEY").is_some();
+    match (in_file, crate::keyring_profiles::is_backed(&loc.path, &name)) {
+        (true, true) => r.warn(&format!("API key: in {path} and in the OS keyring; the file's key wins, as prefect sees it (`prefectx profile keyring {}` moves it)", crate::shell::sh::quote(&name))),
+        (true, false) => r.ok(&format!("API key: in {path}")),
+        (false, true) => match crate::keyring_profiles::fill(&loc.path, &name, &mut resolved.settings) {
+            Ok(()) => r.ok("API key: in the OS keyring; prefect run outside a prefectx shell does not see it"),
+            Err(e) => r.fail(&e.to_string()),
+        },
+        (false, false) => {}
+    }
     for w in &resolved.warnings {
         r.warn(w);
     }

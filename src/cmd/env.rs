@@ -12,7 +12,8 @@ pub fn run(a: EnvArgs) -> Result<i32> {
     let flag = a.name.as_deref().or(a.profile.profile.as_deref());
     let (name, _) = crate::effective::select(&profiles, flag)?;
     // The profile, with the allowed project files of this folder on top (issue 11).
-    let (resolved, _) = crate::here::environment(&profiles, &name)?;
+    let (mut resolved, _) = crate::here::environment(&profiles, &name)?;
+    crate::keyring_profiles::fill(&profiles.loc.path, &name, &mut resolved.settings)?;
     for w in &resolved.warnings {
         output::warn(w);
     }

@@ -14,7 +14,8 @@ pub fn run(a: ExecArgs) -> Result<i32> {
     profiles.require(&a.name)?;
     // The profile, with the allowed project files of this folder on top, as Prefect run here
     // with that profile would read them (issue 11).
-    let (resolved, _) = crate::here::environment(&profiles, &a.name)?;
+    let (mut resolved, _) = crate::here::environment(&profiles, &a.name)?;
+    crate::keyring_profiles::fill(&profiles.loc.path, &a.name, &mut resolved.settings)?;
     for w in &resolved.warnings {
         output::warn(w);
     }

@@ -166,7 +166,7 @@ fn apply(
         }
     }
 
-    let mut said = false;
+    let (mut said, mut switched) = (false, None);
     match action {
         Action::Init(_) | Action::Refresh => {
             match effective::selector(matches!(action, Action::Init(_))) {
@@ -253,6 +253,8 @@ fn apply(
             };
             profiles.require(&name)?;
             if *global {
+                // The key first: a locked keyring must not leave `active` changed (issue 14).
+                crate::keyring_profiles::fill(&loc.path, &name, &mut Vec::new())?;
                 crate::store::write_active(&name)?;
                 pin = None;
             } else {
@@ -262,15 +264,13 @@ fn apply(
             if current.as_deref() != Some(name.as_str()) {
                 prev = current.clone();
             }
-            output::note(&format!(
-                "Switched to profile {} {}.",
-                q(&name),
-                if *global {
-                    "(now active everywhere)"
-                } else {
-                    "in this shell"
-                }
-            ));
+            // Said once the profile's key is in hand (a locked OS keyring fails the switch).
+            let how = if *global {
+                "(now active everywhere)"
+            } else {
+                "in this shell"
+            };
+            switched = Some(format!("Switched to profile {} {how}.", q(&name)));
         }
     }
 
@@ -300,6 +300,8 @@ fn apply(
         (None, None) => (active.clone(), None),
     };
     let mut resolved = profiles.resolve(&name)?;
+    crate::keyring_profiles::fill(&loc.path, &name, &mut resolved.settings)?;
+    switched.iter().for_each(|s: &String| output::note(s));
     for w in &resolved.warnings {
         output::warn(w);
     }

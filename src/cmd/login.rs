@@ -88,11 +88,27 @@ pub fn run(a: LoginArgs) -> Result<i32> {
         output::warn(&e.to_string());
     }
     let url = ws.api_url(&cloud_api);
+    // --keyring (issue 14): the key goes into the OS keyring first; if that fails nothing is
+    // written, and never into the file instead.
+    if a.keyring {
+        crate::os_keyring::set(&loc.path, &name, &key)?;
+    }
     store::modify(&loc, |_, doc| {
         edit::ensure_profile(doc, &name)?;
-        edit::set_value(doc, &name, "PREFECT_API_KEY", &key)?;
+        if a.keyring {
+            edit::remove_value(doc, &name, "PREFECT_API_KEY")?;
+        } else {
+            edit::set_value(doc, &name, "PREFECT_API_KEY", &key)?;
+        }
         edit::set_value(doc, &name, "PREFECT_API_URL", &url)
     })?;
+    if a.keyring {
+        crate::keyring_profiles::set(&loc.path, &name, true)?;
+    } else if crate::keyring_profiles::is_backed(&loc.path, &name) {
+        // A plain login puts the key in the file, which wins: the keyring entry goes.
+        crate::os_keyring::delete(&loc.path, &name)?;
+        crate::keyring_profiles::set(&loc.path, &name, false)?;
+    }
     if let Some(line) = store::mode_of(&loc.path).and_then(|m| store::key_exposed(&loc.path, m)) {
         output::warn(&line);
     }

@@ -16,13 +16,20 @@ pub fn run(p: ProfileFlag) -> Result<i32> {
     let name = store::modify(&loc, |model, doc| {
         let (name, _) = crate::effective::select(model, p.profile.as_deref())?;
         let r = model.resolve(&name)?;
-        if r.get("PREFECT_API_KEY").is_none() {
+        if r.get("PREFECT_API_KEY").is_none()
+            && !crate::keyring_profiles::is_backed(&loc.path, &name)
+        {
             bail!("profile {} is not logged in to Prefect Cloud", q(&name));
         }
         edit::remove_value(doc, &name, "PREFECT_API_KEY")?;
         edit::remove_value(doc, &name, "PREFECT_API_URL")?;
         Ok(name)
     })?;
+    // The key in the OS keyring goes too (issue 14), through prefectx-cloud.
+    if crate::keyring_profiles::is_backed(&loc.path, &name) {
+        crate::keyring_profiles::helper("delete", &loc.path, &[&name])?;
+        crate::keyring_profiles::set(&loc.path, &name, false)?;
+    }
     output::out(&format!(
         "Logged out from Prefect Cloud (profile {}).\n",
         q(&name)

@@ -13,6 +13,12 @@ pub fn run(json: bool) -> Result<i32> {
     let here = crate::effective::select(&profiles, None)
         .ok()
         .map(|(n, _)| n);
+    let file = std::path::absolute(&profiles.loc.path).unwrap_or_default();
+    let backed: Vec<String> = crate::keyring_profiles::load()
+        .into_iter()
+        .filter(|(f, _)| *f == file)
+        .map(|(_, p)| p)
+        .collect();
     let mut rows = Vec::new();
     for name in profiles.names() {
         let r = profiles.resolve(&name)?;
@@ -34,6 +40,13 @@ pub fn run(json: bool) -> Result<i32> {
                     "in_file": r.in_file,
                     "kind": t.kind(),
                     "api_url": r.get("PREFECT_API_URL").map(settings::mask_url_password),
+                    "key": if r.get("PREFECT_API_KEY").is_some() {
+                        Some("file")
+                    } else if backed.contains(name) {
+                        Some("keyring")
+                    } else {
+                        None
+                    },
                     "workspace": handle,
                 })
             })
@@ -64,10 +77,16 @@ pub fn run(json: bool) -> Result<i32> {
             _ => String::new(),
         };
         let bundled = if r.in_file { "" } else { "  (bundled)" };
+        // Where the key lives (issue 14); the keyring is not asked here.
+        let keyring = if r.get("PREFECT_API_KEY").is_none() && backed.iter().any(|n| n == name) {
+            "  (key in the OS keyring)"
+        } else {
+            ""
+        };
         let shown = output::shown(name);
         let pad = " ".repeat(width - output::width(&shown));
         s.push_str(&format!(
-            "{a}{h} {shown}{pad}  {:<9} {detail}{bundled}\n",
+            "{a}{h} {shown}{pad}  {:<9} {detail}{bundled}{keyring}\n",
             t.kind()
         ));
     }

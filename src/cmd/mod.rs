@@ -11,6 +11,7 @@ pub mod exec;
 pub mod fastpath;
 pub mod hook;
 pub mod hook_env;
+pub mod keyring;
 pub mod login;
 pub mod logout;
 pub mod ls;
@@ -39,6 +40,8 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Allow { dir } => allow::allow(dir),
         Command::Deny { dir } => allow::deny(dir),
         Command::Prompt(a) => prompt::run(a),
+        // The keyring moves need the keyring code, which only prefectx-cloud links (issue 14).
+        Command::Profile(crate::cli::ProfileCmd::Keyring { .. }) => cloud_exec::run(),
         Command::Profile(c) => profile::run(c),
         Command::Config(c) => config::run(c),
         Command::Logout(p) => logout::run(p),
@@ -49,7 +52,8 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Login(_)
         | Command::Workspace(_)
         | Command::Doctor(_)
-        | Command::RefreshCache(_) => cloud_exec::run(),
+        | Command::RefreshCache(_)
+        | Command::KeyringHelper { .. } => cloud_exec::run(),
     }
 }
 
@@ -60,6 +64,10 @@ pub fn run_cloud(command: Command) -> Result<i32> {
         Command::Workspace(c) => workspace::run(c),
         Command::Doctor(a) => doctor::run(a),
         Command::RefreshCache(p) => workspace::refresh_in_background(p),
+        Command::KeyringHelper { op, file, args } => keyring::helper(&op, &file, &args),
+        Command::Profile(crate::cli::ProfileCmd::Keyring { name, no_keyring }) => {
+            keyring::move_key(&name, !no_keyring)
+        }
         other => run(other),
     }
 }

@@ -73,6 +73,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
                 edit::remove_profile(doc, &name).map(|_| ())
             })?;
             output::out(&format!("Removed profile {}.\n", q(&name)));
+            keyring_in_step(&loc.path, &name, None);
         }
         ProfileCmd::Rename { old, new } => {
             store::modify(&loc, |p, doc| {
@@ -95,6 +96,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
                 Ok(())
             })?;
             output::out(&format!("Renamed profile {} to {}.\n", q(&old), q(&new)));
+            keyring_in_step(&loc.path, &old, Some(&new));
             if std::env::var("PREFECT_PROFILE").ok().as_deref() == Some(old.as_str()) {
                 output::note(&format!(
                     "PREFECT_PROFILE in this shell still says {}; run `prefectx use {}` (with the hook) or update the variable.",
@@ -103,6 +105,8 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
                 ));
             }
         }
+        // Routed to prefectx-cloud before this (cmd/mod.rs); kept for a complete match.
+        ProfileCmd::Keyring { .. } => return super::cloud_exec::run(),
         ProfileCmd::Inspect {
             name,
             json,
@@ -138,4 +142,30 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// A profile whose key is in the OS keyring keeps it in step with a delete (`new` None) or a
+/// rename (issue 14). The file changed already; a keyring that fails now gets one line saying
+/// where the key stays.
+fn keyring_in_step(file: &std::path::Path, old: &str, new: Option<&str>) {
+    use crate::keyring_profiles as kp;
+    if !kp::is_backed(file, old) {
+        return;
+    }
+    let done = match new {
+        None => kp::helper("delete", file, &[old]),
+        Some(n) => kp::helper("rename", file, &[old, n]),
+    };
+    match done {
+        Ok(_) => {
+            let _ = kp::set(file, old, false);
+            if let Some(n) = new {
+                let _ = kp::set(file, n, true);
+            }
+        }
+        Err(e) => output::warn(&format!(
+            "the key of profile {} stays in the OS keyring: {e}",
+            q(old)
+        )),
+    }
 }

@@ -19,7 +19,8 @@ use super::q;
 fn keyed(p: &ProfileFlag) -> Result<(Profiles, Resolved, String)> {
     let profiles = super::load()?;
     let (name, _) = crate::effective::select(&profiles, p.profile.as_deref())?;
-    let r = profiles.resolve(&name)?;
+    let mut r = profiles.resolve(&name)?;
+    crate::keyring_profiles::fill(&profiles.loc.path, &name, &mut r.settings)?;
     let key = r.get("PREFECT_API_KEY").map(str::to_string).or_else(|| {
         std::env::var("PREFECT_API_KEY")
             .ok()
