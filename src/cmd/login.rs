@@ -105,9 +105,12 @@ pub fn run(a: LoginArgs) -> Result<i32> {
     if a.keyring {
         crate::keyring_profiles::set(&loc.path, &name, true)?;
     } else if crate::keyring_profiles::is_backed(&loc.path, &name) {
-        // A plain login puts the key in the file, which wins: the keyring entry goes.
-        crate::os_keyring::delete(&loc.path, &name)?;
-        crate::keyring_profiles::set(&loc.path, &name, false)?;
+        // A plain login puts the key in the file, which wins: the keyring entry goes (a
+        // keyring that fails now leaves a stale entry, said; the file's key is the one used).
+        match crate::os_keyring::delete(&loc.path, &name) {
+            Ok(()) => crate::keyring_profiles::set(&loc.path, &name, false)?,
+            Err(e) => output::warn(&format!("the old key stays in the OS keyring: {e}")),
+        }
     }
     if let Some(line) = store::mode_of(&loc.path).and_then(|m| store::key_exposed(&loc.path, m)) {
         output::warn(&line);
