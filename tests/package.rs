@@ -1,5 +1,5 @@
 //! The Debian package and the plugin-manager layouts (issue 13). scripts/test.sh builds the
-//! release binaries and the .deb (`cargo deb --no-build`) before the tests; this checks the
+//! .deb (`cargo deb --no-build --profile dev`, the binaries the tests use) before the tests; this checks the
 //! package's contents and dependencies, installs it with dpkg on this machine (CI runs as
 //! root), and shows that fresh interactive shells complete `prefectx ` with no prefectx line in
 //! any rc file, that `man prefectx` works, and that `prefectx` finds `prefectx-cloud`. Then it
