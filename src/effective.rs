@@ -92,7 +92,12 @@ pub fn after_pin(p: &Profiles, cwd: &Path) -> Result<(String, Selected)> {
 /// The nearest `.prefect-profile` and the profile it names; an error naming the file when it
 /// cannot be read or names no profile in the file.
 pub fn folder_choice(p: &Profiles, cwd: &Path) -> Result<Option<(String, PathBuf)>> {
-    let Some(path) = crate::folder::nearest(cwd) else {
+    named_by(p, crate::folder::nearest(cwd))
+}
+
+/// The profile `found` (a `.prefect-profile`, when there is one) names, checked as above.
+pub fn named_by(p: &Profiles, found: Option<PathBuf>) -> Result<Option<(String, PathBuf)>> {
+    let Some(path) = found else {
         return Ok(None);
     };
     let name = crate::folder::read(&path)?;

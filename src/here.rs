@@ -25,13 +25,12 @@ pub fn environment(
 /// Said once per change: a pin that overrides the folder, a file that names no profile.
 pub fn folder_for(
     profiles: &Profiles,
-    cwd: &Path,
+    seen: Option<&Path>,
     pin: Option<&str>,
     current: Option<&str>,
 ) -> Result<Option<(String, PathBuf)>, ()> {
-    let seen = crate::folder::nearest(cwd);
-    let changed = seen.as_ref().map(|p| p.to_string_lossy().into_owned()) != var(effective::LOCAL);
-    match effective::folder_choice(profiles, cwd) {
+    let changed = seen.map(|p| p.to_string_lossy().into_owned()) != var(effective::LOCAL);
+    match effective::named_by(profiles, seen.map(Path::to_path_buf)) {
         Err(e) => {
             if changed || pin.is_none() {
                 output::note(&format!(

@@ -65,20 +65,19 @@ pub fn place(init: Option<&str>) -> Result<(PrivateDir, String, bool)> {
 /// The stamp of each file that decides the environment, next to the shell's own stamp
 /// (`PID.p` for the `.prefect-profile`, `PID.y/.t/.e` for the project files, `PID.a` for the
 /// allowed list): the hook scripts compare their mtimes with builtins at each prompt.
-pub fn stamp_all(dir: &PrivateDir, name: &str, cwd: &Path) {
-    let stamp = |file: Option<&Path>, suffix: &str| {
+/// `local` is the `.prefect-profile` the apply uses (found once per refresh, hook_env.rs).
+pub fn stamp_all(dir: &PrivateDir, name: &str, local: Option<&Path>) {
+    let one = |file: Option<&Path>, suffix: &str| {
         let n = format!("{name}.{suffix}");
-        match file.and_then(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok()) {
-            Some(mtime) => {
-                let _ = dir.touch(&n, mtime);
-            }
+        match file {
+            Some(f) => stamp(f, dir, &n),
             None => dir.remove(&n),
         }
     };
-    stamp(crate::folder::nearest(cwd).as_deref(), "p");
+    one(local, "p");
     // Relative: the process's folder is the shell's (Prefect reads them there too).
     for (f, suffix) in project::FILES {
-        stamp(Some(Path::new(f)), suffix);
+        one(Some(Path::new(f)), suffix);
     }
-    stamp(crate::trust::file_path().ok().as_deref(), "a");
+    one(crate::trust::file_path().ok().as_deref(), "a");
 }

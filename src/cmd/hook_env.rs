@@ -118,27 +118,22 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
         );
     }
     // Absolute, so the prompt's mtime check means the same file after a `cd`.
-    let file = paths::shell_cwd().join(&loc.path);
+    let file = cwd.join(&loc.path);
     // Exported, so that the next refresh can tell "the file changed" from "another file".
     let moved = env(effective::FILE).is_some_and(|f| Path::new(&f) != file);
     shell.export(out, effective::FILE, &file.to_string_lossy());
-    shell.set_local(
-        out,
-        "__prefectx_rel",
-        if paths::location_is_relative() {
-            "1"
-        } else {
-            ""
-        },
-    );
+    let rel = paths::location_is_relative().then_some("1");
+    shell.set_local(out, "__prefectx_rel", rel.unwrap_or_default());
     shell.set_local(out, "__prefectx_key", &paths::location_key());
     crate::stamps::stamp(&loc.path, &dir, &name);
-    crate::stamps::stamp_all(&dir, &name, &cwd);
+    // The `.prefect-profile` that decides, found once: stamped here, read by apply.
+    let seen = crate::folder::nearest(&cwd);
+    crate::stamps::stamp_all(&dir, &name, seen.as_deref());
     if let Ok(t) = crate::trust::file_path() {
         shell.set_local(out, "__prefectx_trust", &t.to_string_lossy());
     }
 
-    apply(shell, action, &loc, moved, out)
+    apply(shell, action, &loc, moved, seen, out)
 }
 
 fn apply(
@@ -146,6 +141,7 @@ fn apply(
     action: &Action,
     loc: &paths::Location,
     moved: bool,
+    seen: Option<std::path::PathBuf>,
     out: &mut String,
 ) -> Result<()> {
     let profiles = Profiles::load(loc)?;
@@ -280,10 +276,12 @@ fn apply(
         _ => profiles,
     };
     let active = profiles.global_active();
-    let cwd = paths::shell_cwd();
-    let seen = crate::folder::nearest(&cwd);
-    let folder = match crate::here::folder_for(&profiles, &cwd, pin.as_deref(), current.as_deref())
-    {
+    let folder = match crate::here::folder_for(
+        &profiles,
+        seen.as_deref(),
+        pin.as_deref(),
+        current.as_deref(),
+    ) {
         Ok(f) => f,
         Err(()) => {
             // A `.prefect-profile` that names no profile: the shell keeps what it has.
