@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::error::{Error, Result};
-use crate::paths::PrivateDir;
 
 const NAME: &str = "keyring.json";
 
@@ -21,13 +20,7 @@ fn absolute(file: &Path) -> PathBuf {
 
 /// `(profiles file, profile)` pairs.
 pub fn load() -> Vec<(PathBuf, String)> {
-    let Ok(dir) = crate::trust::dir_path() else {
-        return Vec::new();
-    };
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let Some(bytes) = PrivateDir::open(&dir).and_then(|d| d.read(NAME)) else {
+    let Some(bytes) = crate::paths::read_data(NAME) else {
         return Vec::new();
     };
     let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
@@ -53,26 +46,13 @@ pub fn is_backed(file: &Path, profile: &str) -> bool {
 }
 
 fn save(list: &[(PathBuf, String)]) -> Result<()> {
-    let dir = crate::trust::dir_path()?;
-    if let Some(parent) = dir.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Error::new(format!("{}: cannot create: {e}", parent.display())))?;
-    }
-    let private = PrivateDir::open(&dir).ok_or_else(|| {
-        Error::new(format!(
-            "{}: not a private folder of this user (a folder owned by you with mode 0700)",
-            dir.display()
-        ))
-    })?;
     let items: Vec<serde_json::Value> = list
         .iter()
         .map(|(f, p)| serde_json::json!({"file": f.to_string_lossy(), "profile": p}))
         .collect();
     let text =
         serde_json::to_string_pretty(&serde_json::json!({ "profiles": items })).unwrap_or_default();
-    let target = private.path.join(NAME);
-    crate::atomic::write(&target, text.as_bytes(), 0o600, ".keyring.", ".tmp")
-        .map_err(|e| Error::new(format!("{}: cannot write: {e}", target.display())))
+    crate::paths::write_data(NAME, text.as_bytes())
 }
 
 /// Records (`add`) or forgets one profile.

@@ -145,6 +145,43 @@ pub fn location_key() -> String {
     )
 }
 
+/// `$XDG_DATA_HOME/prefectx` (or `~/.local/share/prefectx`): the allowed list (trust.rs) and the
+/// keyring record (keyring_profiles.rs).
+pub fn data_dir() -> Result<PathBuf> {
+    dirs::data_dir()
+        .map(|d| d.join("prefectx"))
+        .ok_or_else(|| Error::new("cannot find a data folder: set XDG_DATA_HOME or HOME"))
+}
+
+/// A file of ours in the data folder; None when missing, or when the folder or the file could
+/// be written by someone else (what is read there decides trust and where keys come from).
+/// The folder is not created by a read.
+pub fn read_data(name: &str) -> Option<Vec<u8>> {
+    let dir = data_dir().ok()?;
+    if !dir.is_dir() {
+        return None;
+    }
+    PrivateDir::open(&dir)?.read(name)
+}
+
+/// Writes `name` in the data folder atomically, 0600, making the folder 0700 when missing.
+pub fn write_data(name: &str, bytes: &[u8]) -> Result<()> {
+    let dir = data_dir()?;
+    if let Some(parent) = dir.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::new(format!("{}: cannot create: {e}", parent.display())))?;
+    }
+    let private = PrivateDir::open(&dir).ok_or_else(|| {
+        Error::new(format!(
+            "{}: not a private folder of this user (it must be a folder owned by you with mode 0700); not writing {name} there",
+            dir.display()
+        ))
+    })?;
+    let target = private.path.join(name);
+    crate::atomic::write(&target, bytes, 0o600, &format!(".{name}."), ".tmp")
+        .map_err(|e| Error::new(format!("{}: cannot write: {e}", target.display())))
+}
+
 /// `$XDG_CACHE_HOME/prefectx` (or the platform cache folder).
 pub fn cache_dir() -> Result<PathBuf> {
     dirs::cache_dir()

@@ -6,32 +6,18 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::paths::PrivateDir;
 
 const NAME: &str = "allowed";
 
-/// The folder: `$XDG_DATA_HOME/prefectx` or `~/.local/share/prefectx`.
-pub fn dir_path() -> Result<PathBuf> {
-    dirs::data_dir()
-        .map(|d| d.join("prefectx"))
-        .ok_or_else(|| Error::new("cannot find a data folder: set XDG_DATA_HOME or HOME"))
-}
-
 /// The list's path, for the hook's change check (it stamps the file's mtime).
 pub fn file_path() -> Result<PathBuf> {
-    Ok(dir_path()?.join(NAME))
+    Ok(crate::paths::data_dir()?.join(NAME))
 }
 
 /// `(digest, path)` pairs. A list in a folder or file that someone else could write is not
 /// read at all: a forged entry would apply a stranger's `.env` (it reads as empty).
 pub fn load() -> Vec<(String, PathBuf)> {
-    let Ok(dir) = dir_path() else {
-        return Vec::new();
-    };
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let Some(bytes) = PrivateDir::open(&dir).and_then(|d| d.read(NAME)) else {
+    let Some(bytes) = crate::paths::read_data(NAME) else {
         return Vec::new();
     };
     String::from_utf8_lossy(&bytes)
@@ -48,24 +34,11 @@ pub fn is_allowed(list: &[(String, PathBuf)], path: &Path, digest: &str) -> bool
 }
 
 fn save(list: &[(String, PathBuf)]) -> Result<()> {
-    let dir = dir_path()?;
-    if let Some(parent) = dir.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Error::new(format!("{}: cannot create: {e}", parent.display())))?;
-    }
-    let private = PrivateDir::open(&dir).ok_or_else(|| {
-        Error::new(format!(
-            "{}: not a private folder of this user (it must be a folder owned by you with mode 0700); not recording trust there",
-            dir.display()
-        ))
-    })?;
     let mut text = String::new();
     for (d, p) in list {
         text.push_str(&format!("sha256:{d} {}\n", p.display()));
     }
-    let target = private.path.join(NAME);
-    crate::atomic::write(&target, text.as_bytes(), 0o600, ".allowed.", ".tmp")
-        .map_err(|e| Error::new(format!("{}: cannot write: {e}", target.display())))
+    crate::paths::write_data(NAME, text.as_bytes())
 }
 
 /// Records `files` as they are now, replacing what was recorded for the same paths.
