@@ -13,11 +13,7 @@ const FILE: &str =
     "# keep me\nactive = \"work\"\n\n[profiles.work]\nPREFECT_LOGGING_LEVEL = \"INFO\"\n";
 
 fn sandbox(server: &Server) -> Sandbox {
-    let sb = Sandbox::new();
-    sb.write_profiles(FILE);
-    sb.set_env("PREFECT_CLOUD_API_URL", &server.base);
-    sb.set_env("PREFECT_CLOUD_UI_URL", "http://ui.example");
-    sb
+    cloud::sandbox(server, FILE)
 }
 
 fn url_for(server: &Server, account: &str, workspace: &str) -> String {

@@ -217,12 +217,7 @@ fn the_allowed_list_is_private_and_records_digests_not_values() {
     sb.write_profiles(FILE);
     let proj = sb.home().join("proj");
     write(&proj.join(".env"), "PREFECT_API_KEY=pnu_secret_from_env\n");
-    let o = sb
-        .cmd()
-        .current_dir(&proj)
-        .args(["allow"])
-        .output()
-        .unwrap();
+    let o = sb.run_in(&proj, &["allow"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let list = sb.home().join(".local/share/prefectx/allowed");
     assert_eq!(mode(&list), 0o600);
@@ -232,24 +227,14 @@ fn the_allowed_list_is_private_and_records_digests_not_values() {
     assert!(!text.contains("pnu_secret"), "{text}");
     assert!(!stderr(&o).contains("pnu_secret"), "{}", stderr(&o));
     // `env` in the folder applies it; elsewhere it does not.
-    let here = sb
-        .cmd()
-        .current_dir(&proj)
-        .args(["env", "--shell", "sh"])
-        .output()
-        .unwrap();
+    let here = sb.run_in(&proj, &["env", "--shell", "sh"]);
     assert!(stdout(&here).contains("PREFECT_API_KEY=pnu_secret_from_env"));
     let there = sb.run(&["env", "--shell", "sh"]);
     assert!(!stdout(&there).contains("pnu_secret"));
     // A list someone else can write is not read: a forged entry must not apply a stranger's
     // files.
     std::fs::set_permissions(&list, std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
-    let here = sb
-        .cmd()
-        .current_dir(&proj)
-        .args(["env", "--shell", "sh"])
-        .output()
-        .unwrap();
+    let here = sb.run_in(&proj, &["env", "--shell", "sh"]);
     assert!(!stdout(&here).contains("pnu_secret"), "{}", stdout(&here));
     // Nothing to allow: one line, non-zero.
     let o = sb.run(&["allow"]);
@@ -257,12 +242,7 @@ fn the_allowed_list_is_private_and_records_digests_not_values() {
     assert!(stderr(&o).contains("nothing to allow"), "{}", stderr(&o));
     // A broken project file is refused whole.
     write(&proj.join("prefect.toml"), "[api\n");
-    let o = sb
-        .cmd()
-        .current_dir(&proj)
-        .args(["allow"])
-        .output()
-        .unwrap();
+    let o = sb.run_in(&proj, &["allow"]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("not valid TOML"), "{}", stderr(&o));
 }
@@ -275,13 +255,7 @@ fn execs_for(sb: &Sandbox, shell: &str, setup: &[&str], lines: &[&str]) -> usize
     for l in setup {
         t.run(l);
     }
-    let count = || {
-        std::fs::read_to_string(&log)
-            .unwrap()
-            .lines()
-            .filter(|l| l.contains("execve(") && !l.contains("= -1"))
-            .count()
-    };
+    let count = || execs_in(&log);
     let before = count();
     for l in lines {
         t.run(l);
@@ -384,12 +358,7 @@ fn another_users_prefect_profile_does_not_choose() {
         );
         assert_eq!(t.var("PREFECT_PROFILE"), "dev", "{shell}: not switched");
         assert_eq!(t.var("PREFECT_API_KEY"), "<unset>", "{shell}");
-        let o = sb
-            .cmd()
-            .current_dir(&shared)
-            .args(["env", "--shell", "sh"])
-            .output()
-            .unwrap();
+        let o = sb.run_in(&shared, &["env", "--shell", "sh"]);
         assert!(!o.status.success(), "env refuses: {}", stdout(&o));
         assert_eq!(stdout(&o), "", "nothing for eval");
         t.exit();
@@ -403,14 +372,7 @@ fn commands_follow_the_folder_rule_and_a_bad_file_breaks_no_prompt() {
     let team = sb.home().join("team");
     write(&team.join(".prefect-profile"), "staging\n");
     std::fs::create_dir_all(team.join("sub")).unwrap();
-    let run = |dir: &Path, args: &[&str]| {
-        sb.cmd()
-            .current_dir(dir)
-            .env("PWD", dir)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |dir: &Path, args: &[&str]| sb.run_in(dir, args);
     let sub = team.join("sub");
     assert_eq!(stdout(&run(&sub, &["current"])), "staging\n");
     assert_eq!(stdout(&run(&sub, &["prompt"])), "staging@\n");

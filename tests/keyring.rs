@@ -105,11 +105,10 @@ impl Drop for SecretService {
 }
 
 fn sandbox(server: &Server) -> Sandbox {
-    let sb = Sandbox::new();
-    sb.set_env("PREFECT_CLOUD_API_URL", &server.base);
-    sb.set_env("PREFECT_CLOUD_UI_URL", "http://ui.example");
-    sb.write_profiles("active = \"dev\"\n\n# the local server\n[profiles.dev]\nPREFECT_API_URL = \"http://dev/api\"\n");
-    sb
+    common::cloud::sandbox(
+        server,
+        "active = \"dev\"\n\n# the local server\n[profiles.dev]\nPREFECT_API_URL = \"http://dev/api\"\n",
+    )
 }
 
 fn login_keyring(sb: &Sandbox, profile: &str) -> std::process::Output {
@@ -259,13 +258,7 @@ fn hooked_shells_apply_a_keyring_profile_and_a_switch_costs_one_more_process() {
     let log = sb.dir.path().join("strace-keyring.log");
     let rc = rc_text("bash", &hook_line("bash", BIN));
     let mut t = Term::start_cmd(shell_command(&sb, "bash", &rc, Some(&log)), "bash");
-    let count = || {
-        std::fs::read_to_string(&log)
-            .unwrap()
-            .lines()
-            .filter(|l| l.contains("execve(") && !l.contains("= -1"))
-            .count()
-    };
+    let count = || execs_in(&log);
     t.run("prefectx use prod");
     let a = count();
     for _ in 0..10 {

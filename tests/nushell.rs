@@ -192,11 +192,7 @@ fn execs(sb: &Sandbox, extra: &str, prompts: usize) -> usize {
     for _ in 0..prompts {
         nu.mark();
     }
-    let n = std::fs::read_to_string(&log)
-        .unwrap()
-        .lines()
-        .filter(|l| l.contains("execve(") && !l.contains("= -1"))
-        .count();
+    let n = common::pty::execs_in(&log);
     drop(nu);
     n
 }

@@ -76,7 +76,7 @@ fn case(venv: &Path, name: &str, files: &[(&str, &str)]) {
         std::fs::write(dir.join(f), text).unwrap();
     }
     let unallowed = hooked_shell(&sb, &dir);
-    let o = sb.cmd().current_dir(&dir).arg("allow").output().unwrap();
+    let o = sb.run_in(&dir, &["allow"]);
     assert!(o.status.success(), "{name}: allow: {}", stderr(&o));
     let ours = hooked_shell(&sb, &dir);
     let theirs = prefect_view(&sb, venv, &dir);

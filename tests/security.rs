@@ -27,11 +27,7 @@ fn two_key_cloud() -> Server {
 }
 
 fn sandbox(server: &Server) -> Sandbox {
-    let sb = Sandbox::new();
-    sb.write_profiles(FILE);
-    sb.set_env("PREFECT_CLOUD_API_URL", &server.base);
-    sb.set_env("PREFECT_CLOUD_UI_URL", "http://ui.example");
-    sb
+    cloud::sandbox(server, FILE)
 }
 
 /// No ESC, BEL or C1 CSI byte: nothing that can draw on a terminal.

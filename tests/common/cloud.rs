@@ -273,3 +273,12 @@ pub fn post(route: &str, json: &str) -> String {
         json,
     )
 }
+
+/// A sandbox whose Cloud is `server` (UI at http://ui.example), holding profiles `file`.
+pub fn sandbox(server: &Server, file: &str) -> super::Sandbox {
+    let sb = super::Sandbox::new();
+    sb.write_profiles(file);
+    sb.set_env("PREFECT_CLOUD_API_URL", &server.base);
+    sb.set_env("PREFECT_CLOUD_UI_URL", "http://ui.example");
+    sb
+}

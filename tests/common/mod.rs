@@ -194,6 +194,16 @@ impl Sandbox {
         self.cmd().args(args).output().expect("run prefectx")
     }
 
+    /// `prefectx ARGS` run in `dir`, with PWD saying so as a shell would.
+    pub fn run_in(&self, dir: &Path, args: &[&str]) -> Output {
+        self.cmd()
+            .current_dir(dir)
+            .env("PWD", dir)
+            .args(args)
+            .output()
+            .expect("run prefectx")
+    }
+
     pub fn write_profiles(&self, text: &str) {
         std::fs::create_dir_all(self.prefect_home()).unwrap();
         std::fs::write(self.profiles_path(), text).unwrap();

@@ -135,6 +135,15 @@ impl Term {
     }
 }
 
+/// The programs started (successful execve calls) in an `strace -f -e trace=execve` log so far.
+pub fn execs_in(log: &Path) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("execve(") && !l.contains("= -1"))
+        .count()
+}
+
 pub fn interactive_shells() -> Vec<&'static str> {
     ["bash", "zsh", "fish"]
         .into_iter()
