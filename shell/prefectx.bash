@@ -3,6 +3,8 @@
 # __prefectx_prompt uses builtins only (issue 3). Sourcing this twice installs it once.
 
 __prefectx_bin=@PREFECTX@
+# The path as messages show it: control characters escaped by the binary (docs/security.md).
+__prefectx_bin_shown=@PREFECTX_SHOWN@
 
 # A function, so that `prefectx use` and `prefectx follow` can change this shell.
 prefectx() {
@@ -69,9 +71,12 @@ __prefectx_folder_changed() {
   if [[ -n "$p" ]] && [[ ! -e "$p" || ! -e "$s.p" || "$p" -nt "$s.p" || "$p" -ot "$s.p" ]]; then
     \builtin return 0
   fi
+  # The allowed list decides for a .prefect-profile too: `prefectx allow` in another terminal.
+  [[ -n "${__prefectx_here-}$p" ]] || \builtin return 1
+  __prefectx_changed "${__prefectx_trust-}" "$s.a" && \builtin return 0
   [[ -n "${__prefectx_here-}" ]] || \builtin return 1
   __prefectx_changed .env "$s.e" || __prefectx_changed prefect.toml "$s.t" ||
-    __prefectx_changed pyproject.toml "$s.y" || __prefectx_changed "${__prefectx_trust-}" "$s.a"
+    __prefectx_changed pyproject.toml "$s.y"
 }
 
 # True when file $1 and its stamp $2 (same mtime, made at the last apply) disagree.
@@ -93,7 +98,7 @@ __prefectx_apply() {
     __prefectx_seen
   elif [[ -z "${__prefectx_missing-}" ]]; then
     __prefectx_missing=1
-    \builtin printf 'prefectx: %s is gone; this shell keeps its Prefect settings\n' "$__prefectx_bin" >&2
+    \builtin printf 'prefectx: %s is gone; this shell keeps its Prefect settings\n' "$__prefectx_bin_shown" >&2
   fi
 }
 
@@ -156,8 +161,11 @@ __prefectx_preexec() {
       prefect | prefectx | command | env | exec) ;;
       *)
         if [[ "$__prefectx_v" != "${__PREFECTX_APPLIED-}" ]]; then
+          # Nothing raw reaches the terminal: the profile as the binary escaped it, the typed
+          # words with control characters as `?`.
+          __prefectx_v="${__prefectx_v//[[:cntrl:]]/?}" __prefectx_c="${__prefectx_c//[[:cntrl:]]/?}"
           \builtin printf 'prefectx: warning: PREFECT_PROFILE=%s does not reach %s here: this shell exports profile %s'"'"'s settings, which win; use: prefectx exec %s -- %s ...\n' \
-            "$__prefectx_v" "$__prefectx_c" "${__PREFECTX_APPLIED-}" "$__prefectx_v" "$__prefectx_c" >&2
+            "$__prefectx_v" "$__prefectx_c" "${__prefectx_applied_shown-}" "$__prefectx_v" "$__prefectx_c" >&2
         fi
         ;;
     esac

@@ -3,6 +3,8 @@
 # __prefectx_prompt uses builtins only (issue 3). Sourcing this twice installs it once.
 
 set -g __prefectx_bin @PREFECTX@
+# The path as messages show it: control characters escaped by the binary (docs/security.md).
+set -g __prefectx_bin_shown @PREFECTX_SHOWN@
 
 # A function, so that `prefectx use` and `prefectx follow` can change this shell.
 function prefectx
@@ -71,9 +73,12 @@ function __prefectx_folder_changed
         end
         return 0
     end
+    # The allowed list decides for a .prefect-profile too: `prefectx allow` in another terminal.
+    test -n "$__prefectx_here$p"; or return 1
+    __prefectx_changed "$__prefectx_trust" "$s.a"; and return 0
     test -n "$__prefectx_here"; or return 1
     __prefectx_changed .env "$s.e"; or __prefectx_changed prefect.toml "$s.t"
-    or __prefectx_changed pyproject.toml "$s.y"; or __prefectx_changed "$__prefectx_trust" "$s.a"
+    or __prefectx_changed pyproject.toml "$s.y"
 end
 
 # True when file $argv[1] and its stamp $argv[2] (same mtime) disagree.
@@ -93,7 +98,7 @@ function __prefectx_apply
         __prefectx_seen
     else if not set -q __prefectx_missing
         set -g __prefectx_missing 1
-        printf 'prefectx: %s is gone; this shell keeps its Prefect settings\n' $__prefectx_bin >&2
+        printf 'prefectx: %s is gone; this shell keeps its Prefect settings\n' $__prefectx_bin_shown >&2
     end
 end
 
@@ -146,7 +151,10 @@ function __prefectx_preexec --on-event fish_preexec
     if contains -- $c prefect prefectx command env exec; or test "$v" = "$__PREFECTX_APPLIED"
         return 0
     end
-    printf 'prefectx: warning: PREFECT_PROFILE=%s does not reach %s here: this shell exports profile %s\'s settings, which win; use: prefectx exec %s -- %s ...\n' $v $c "$__PREFECTX_APPLIED" $v $c >&2
+    # Nothing raw reaches the terminal (see the bash hook).
+    set v (string replace -ra '\\p{Cc}' '?' -- $v)
+    set c (string replace -ra '\\p{Cc}' '?' -- $c)
+    printf 'prefectx: warning: PREFECT_PROFILE=%s does not reach %s here: this shell exports profile %s\'s settings, which win; use: prefectx exec %s -- %s ...\n' $v $c "$__prefectx_applied_shown" $v $c >&2
 end
 
 # Re-apply when the profiles file changed (see the bash hook), or when PREFECT_PROFILE is no

@@ -52,15 +52,16 @@ def --env __prefectx_apply [...args: string] {
     __prefectx_seen
   } else if ($env.__prefectx_missing? | default "") == "" {
     $env.__prefectx_missing = "1"
-    print -e $"prefectx: (@PREFECTX@) is gone; this shell keeps its Prefect settings"
+    print -e $"prefectx: (@PREFECTX_SHOWN@) is gone; this shell keeps its Prefect settings"
   }
 }
 
-# TAB: clap's dynamic completion, asked the way fish asks it (words so far, then the word being
-# typed); candidates come back as `value<TAB>description` lines.
+# TAB: clap's dynamic completion (words so far, then the word being typed); candidates come
+# back as `value<TAB>description` lines, each value already written as one nushell word, quoted
+# where it must be (nushell inserts a completer's value as it is).
 def __prefectx_complete [context: string] {
   let words = ($context | split row -r '\s+')
-  with-env { COMPLETE: "fish" } { ^@PREFECTX@ -- ...$words } | lines | each {|l|
+  with-env { COMPLETE: "nu" } { ^@PREFECTX@ -- ...$words } | lines | each {|l|
     let p = ($l | split row "\t")
     { value: ($p | get 0), description: ($p | get -o 1 | default "") }
   }
@@ -115,11 +116,13 @@ def --env __prefectx_folder_changed [s: string] {
     return true
   }
   if $p != "" and ((not ($p | path exists)) or (__prefectx_changed $p $"($s).p")) { return true }
+  # The allowed list decides for a .prefect-profile too: `prefectx allow` in another terminal.
+  if $here == "" and $p == "" { return false }
+  if (__prefectx_changed ($env.__prefectx_trust? | default "") $"($s).a") { return true }
   if $here == "" { return false }
   (
     (__prefectx_changed ".env" $"($s).e") or (__prefectx_changed "prefect.toml" $"($s).t")
     or (__prefectx_changed "pyproject.toml" $"($s).y")
-    or (__prefectx_changed ($env.__prefectx_trust? | default "") $"($s).a")
   )
 }
 

@@ -53,13 +53,17 @@ pub enum Command {
         #[arg(long, short = 'v')]
         verbose: bool,
     },
-    /// Apply Prefect's project files (.env, prefect.toml, pyproject.toml) of DIR as they are now
+    /// Let DIR's .prefect-profile and Prefect's project files (.env, prefect.toml, pyproject.toml) apply, as they are now
     Allow {
         /// Default: the current folder
         #[arg(value_hint = clap::ValueHint::DirPath)]
         dir: Option<std::path::PathBuf>,
+        /// Allow even when the folder sends a profile's API key to another server, without
+        /// asking (needed where there is no terminal to ask on)
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
-    /// Stop applying the project files of DIR
+    /// Stop applying the .prefect-profile and project files of DIR
     Deny {
         #[arg(value_hint = clap::ValueHint::DirPath)]
         dir: Option<std::path::PathBuf>,
@@ -73,6 +77,9 @@ pub enum Command {
     #[command(subcommand)]
     Config(ConfigCmd),
     /// Log in to Prefect Cloud and store the key and workspace URL in a profile
+    #[command(
+        after_help = "Without --key on a terminal: log in with a web browser or paste a key. The browser login waits at most PREFECTX_LOGIN_TIMEOUT seconds (default 120) for the key, then fails and changes nothing.\nA key is never written into a profiles file that others can read, that lies inside a Git work tree, or that a project file chose."
+    )]
     Login(LoginArgs),
     /// Remove the Prefect Cloud key and URL from a profile (no network)
     Logout(ProfileFlag),
@@ -261,7 +268,7 @@ pub struct LoginArgs {
     /// Workspace handle ACCOUNT/WORKSPACE
     #[arg(long, short = 'w', add = ArgValueCandidates::new(complete::workspaces))]
     pub workspace: Option<String>,
-    /// Keep the key in the OS keyring, not in profiles.toml (issue 14)
+    /// Keep the key in the OS keyring, not in profiles.toml
     #[arg(long)]
     pub keyring: bool,
     #[command(flatten)]

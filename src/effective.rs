@@ -33,6 +33,8 @@ pub const FILE: &str = "__PREFECTX_FILE";
 pub const SUMS: &str = "__PREFECTX_SUMS";
 /// The `.prefect-profile` seen at the last apply (whether or not a pin overrode it).
 pub const LOCAL: &str = "__PREFECTX_LOCAL";
+/// Why the `.prefect-profile` here does not choose, as last said (a path and a reason).
+pub const PASSED: &str = "__PREFECTX_PASSED";
 /// Names applied from allowed project files, space-separated.
 pub const FROM: &str = "__PREFECTX_FROM";
 /// Folders whose unallowed project files were pointed out, one per line.
@@ -81,34 +83,74 @@ pub fn select(p: &Profiles, flag: Option<&str>) -> Result<(String, Selected)> {
     after_pin(p, &crate::paths::shell_cwd())
 }
 
-/// The rule below the pin: the nearest `.prefect-profile` from `cwd`, else `active`.
+/// The rule below the pin: the nearest `.prefect-profile` from `cwd` that chooses, else
+/// `active`.
 pub fn after_pin(p: &Profiles, cwd: &Path) -> Result<(String, Selected)> {
-    if let Some((name, path)) = folder_choice(p, cwd)? {
+    if let Folder::Chose(name, path) = folder_choice(p, cwd)? {
         return Ok((name, Selected::Folder(path)));
     }
     Ok(active(p))
 }
 
-/// The nearest `.prefect-profile` and the profile it names; an error naming the file when it
-/// cannot be read or names no profile in the file.
-pub fn folder_choice(p: &Profiles, cwd: &Path) -> Result<Option<(String, PathBuf)>> {
+/// What the nearest `.prefect-profile` does.
+pub enum Folder {
+    /// There is none.
+    None,
+    /// It is allowed and names this profile.
+    Chose(String, PathBuf),
+    /// It does not choose (not allowed, another user's, not a regular file...): the folder
+    /// falls through to the next rule. The line saying why, safe to show.
+    Passed(String),
+}
+
+/// The nearest `.prefect-profile` and what it does; an error naming the file when an allowed
+/// one cannot be read as a name or names no profile in the file.
+pub fn folder_choice(p: &Profiles, cwd: &Path) -> Result<Folder> {
     named_by(p, crate::folder::nearest(cwd))
 }
 
-/// The profile `found` (a `.prefect-profile`, when there is one) names, checked as above.
-pub fn named_by(p: &Profiles, found: Option<PathBuf>) -> Result<Option<(String, PathBuf)>> {
+/// What `found` (a `.prefect-profile`, when there is one) does, checked as above. A file that
+/// came with a clone or was edited since it was allowed does not choose (docs/security.md):
+/// a repository must not switch a shell to the user's production key by itself.
+pub fn named_by(p: &Profiles, found: Option<PathBuf>) -> Result<Folder> {
+    use crate::folder::Found;
     let Some(path) = found else {
-        return Ok(None);
+        return Ok(Folder::None);
     };
-    let name = crate::folder::read(&path)?;
-    if !p.contains(&name) {
-        let from = format!(
-            " (named by {})",
-            crate::output::safe(&path.to_string_lossy())
-        );
-        return Err(p.unknown(&name, &from));
+    let shown = crate::output::safe(&path.to_string_lossy()).into_owned();
+    match crate::folder::read(&path, &crate::trust::load())? {
+        Found::Refused(r) if r.is_missing() => Ok(Folder::None),
+        Found::Refused(r) => Ok(Folder::Passed(format!("{shown} {r}"))),
+        Found::NotAllowed(name) => {
+            // The name is shown only when it is one of the user's own profiles: the file's
+            // text is a stranger's until allowed.
+            let names = if p.contains(&name) {
+                format!(" (it names profile {})", q(&name))
+            } else {
+                String::new()
+            };
+            Ok(Folder::Passed(
+                format!("{shown} is not allowed{names}; it does not choose the profile here (`prefectx allow` lets it)"),
+            ))
+        }
+        Found::Names(name) if p.contains(&name) => Ok(Folder::Chose(name, path)),
+        Found::Names(name) => {
+            if !looks_like_a_name(&name) {
+                return Err(crate::error::Error::new(format!(
+                    "{shown}: its first line is not a profile name (not shown)"
+                )));
+            }
+            Err(p.unknown(&name, &format!(" (named by {shown})")))
+        }
     }
-    Ok(Some((name, path)))
+}
+
+/// A name worth quoting back to the user: short, printable, and none of the characters that
+/// make a line of some other file (`=`, `;`, `$`). Other text is never echoed.
+pub fn looks_like_a_name(s: &str) -> bool {
+    (1..=100).contains(&s.chars().count())
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || " -_.@+:/,~()".contains(c))
 }
 
 /// The file's `active`, or Prefect's default when it names no profile (with a warning).

@@ -23,7 +23,7 @@ pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
     ));
     let cwd = crate::paths::shell_cwd();
     out.push(match effective::folder_choice(p, &cwd) {
-        Ok(Some((n, path))) => (
+        Ok(effective::Folder::Chose(n, path)) => (
             false,
             format!(
                 "folder: {} names {}{}",
@@ -36,7 +36,8 @@ pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
                 }
             ),
         ),
-        Ok(None) => (
+        Ok(effective::Folder::Passed(line)) => (true, format!("folder: {line}")),
+        Ok(effective::Folder::None) => (
             false,
             format!(
                 "folder: no {} in {} or its parents",

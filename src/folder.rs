@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::folder_file::Refused;
 use crate::output::safe;
 
 pub const FILE_NAME: &str = ".prefect-profile";
@@ -40,36 +41,36 @@ fn bad(path: &Path, what: &str) -> Error {
     Error::new(format!("{}: {what}", safe(&path.to_string_lossy())))
 }
 
-/// The profile name in `path`; one line naming the file when it is not a regular file, larger
-/// than 4 KiB, not UTF-8 or names nothing.
-pub fn read(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path).map_err(|e| bad(path, &format!("cannot read: {e}")))?;
-    if !meta.is_file() {
-        return Err(bad(path, "not a regular file"));
-    }
-    // A shared folder (/tmp, a team share) must not let another user choose the server your
-    // work goes to: only our own files, or root's, name a profile (as git's safe.directory
-    // trusts only repositories of the user).
-    use std::os::unix::fs::MetadataExt;
-    // SAFETY: geteuid cannot fail.
-    let me = unsafe { libc::geteuid() };
-    if meta.uid() != me && meta.uid() != 0 {
-        return Err(bad(
-            path,
-            &format!(
-                "owned by another user (uid {}); ignored: only your own .prefect-profile chooses your profile",
-                meta.uid()
-            ),
-        ));
-    }
-    if meta.len() > MAX_LEN {
-        return Err(bad(
-            path,
-            "larger than 4 KiB; a .prefect-profile holds one profile name",
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| bad(path, &format!("cannot read: {e}")))?;
+/// What a `.prefect-profile` holds, as far as the user allowed it.
+pub enum Found {
+    /// Allowed as it is now: the first line that is neither empty nor a `#` comment.
+    Names(String),
+    /// Read, but not allowed (it came with a clone, or was edited since): the name it holds,
+    /// which the caller shows only when it is one of the user's profiles.
+    NotAllowed(String),
+    /// Not read at all (folder_file.rs says why).
+    Refused(Refused),
+}
+
+/// The key the allowed list records a `.prefect-profile` under: its folder resolved (the
+/// shell walks the logical `$PWD`; `prefectx allow` resolves the folder it is given).
+pub fn trust_path(path: &Path) -> PathBuf {
+    path.parent()
+        .and_then(|d| std::fs::canonicalize(d).ok())
+        .map(|d| d.join(FILE_NAME))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// The file's bytes through the one hardened reader (folder_file.rs).
+pub fn bytes(path: &Path) -> std::result::Result<Vec<u8>, Refused> {
+    crate::folder_file::read(path, MAX_LEN)
+}
+
+/// The profile name in `bytes`: the first line that is neither empty nor `#` (a UTF-8 BOM,
+/// which Windows editors write, is not part of it).
+pub fn name_in(path: &Path, bytes: Vec<u8>) -> Result<String> {
     let text = String::from_utf8(bytes).map_err(|_| bad(path, "not UTF-8"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     text.lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))
@@ -82,26 +83,44 @@ pub fn read(path: &Path) -> Result<String> {
         })
 }
 
+/// Reads `path` and says whether the user allowed it (`allowed`: the list, trust.rs). An
+/// allowed file that names nothing, or is not UTF-8, is an error naming the file; its content
+/// is never quoted (it could be any file of the user's, through a symlink).
+pub fn read(path: &Path, allowed: &[(String, PathBuf)]) -> Result<Found> {
+    let bytes = match bytes(path) {
+        Ok(b) => b,
+        Err(r) => return Ok(Found::Refused(r)),
+    };
+    let digest = crate::trust::digest(&bytes);
+    let trusted = crate::trust::is_allowed(allowed, &trust_path(path), &digest);
+    let name = name_in(path, bytes);
+    match (trusted, name) {
+        (true, name) => name.map(Found::Names),
+        (false, Ok(n)) => Ok(Found::NotAllowed(n)),
+        (false, Err(_)) => Ok(Found::NotAllowed(String::new())),
+    }
+}
+
 /// Writes `.prefect-profile` naming `name` in `dir` (atomic; readable by all, as any file in a
-/// project is).
+/// project is) and allows it as written: the user chose it here.
 pub fn write(dir: &Path, name: &str) -> Result<PathBuf> {
     let path = dir.join(FILE_NAME);
-    crate::atomic::write(
-        &path,
-        format!("{name}\n").as_bytes(),
-        0o644,
-        ".prefect-profile.",
-        ".tmp",
-    )
-    .map_err(|e| bad(&path, &format!("cannot write: {e}")))?;
+    let text = format!("{name}\n");
+    crate::atomic::write(&path, text.as_bytes(), 0o644, ".prefect-profile.", ".tmp")
+        .map_err(|e| bad(&path, &format!("cannot write: {e}")))?;
+    crate::trust::allow(&[(trust_path(&path), crate::trust::digest(text.as_bytes()))])?;
     Ok(path)
 }
 
 /// Removes `dir/.prefect-profile`; false when there was none.
 pub fn remove(dir: &Path) -> Result<bool> {
     let path = dir.join(FILE_NAME);
+    let key = trust_path(&path);
     match std::fs::remove_file(&path) {
-        Ok(()) => Ok(true),
+        Ok(()) => {
+            crate::trust::forget(&key)?;
+            Ok(true)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(bad(&path, &format!("cannot remove: {e}"))),
     }
@@ -110,6 +129,10 @@ pub fn remove(dir: &Path) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn name(path: &Path) -> Result<String> {
+        name_in(path, bytes(path).map_err(|e| Error::new(e.to_string()))?)
+    }
 
     #[test]
     fn the_nearest_file_upwards_names_the_profile() {
@@ -121,19 +144,36 @@ mod tests {
         std::fs::write(root.join("a").join(FILE_NAME), "# team\n\n  dev  \nprod\n").unwrap();
         let found = nearest(&deep).unwrap();
         assert_eq!(found, root.join("a").join(FILE_NAME));
-        assert_eq!(read(&found).unwrap(), "dev");
-        write(&root.join("a/b"), "staging").unwrap();
-        assert_eq!(read(&nearest(&deep).unwrap()).unwrap(), "staging");
-        assert!(remove(&root.join("a/b")).unwrap());
-        assert!(!remove(&root.join("a/b")).unwrap());
+        assert_eq!(name(&found).unwrap(), "dev");
+        std::fs::write(&found, "\u{feff}prod\r\n").unwrap();
+        assert_eq!(
+            name(&found).unwrap(),
+            "prod",
+            "a BOM is not part of the name"
+        );
         std::fs::write(root.join("a").join(FILE_NAME), "#only\n").unwrap();
-        assert!(read(&found)
+        assert!(name(&found)
             .unwrap_err()
             .to_string()
             .contains("names no profile"));
         std::fs::write(root.join("a").join(FILE_NAME), vec![b'x'; 5000]).unwrap();
-        assert!(read(&found).unwrap_err().to_string().contains("4 KiB"));
+        assert!(name(&found).unwrap_err().to_string().contains("4 KiB"));
         std::fs::write(root.join("a").join(FILE_NAME), b"\xff\n").unwrap();
-        assert!(read(&found).unwrap_err().to_string().contains("not UTF-8"));
+        assert!(name(&found).unwrap_err().to_string().contains("not UTF-8"));
+    }
+
+    #[test]
+    fn only_an_allowed_file_names_a_profile() {
+        let t = tempfile::tempdir().unwrap();
+        let f = t.path().join(FILE_NAME);
+        std::fs::write(&f, "prod\n").unwrap();
+        assert!(matches!(read(&f, &[]).unwrap(), Found::NotAllowed(n) if n == "prod"));
+        let list = vec![(crate::trust::digest(b"prod\n"), trust_path(&f))];
+        assert!(matches!(read(&f, &list).unwrap(), Found::Names(n) if n == "prod"));
+        std::fs::write(&f, "dev\n").unwrap();
+        assert!(
+            matches!(read(&f, &list).unwrap(), Found::NotAllowed(_)),
+            "an edit revokes"
+        );
     }
 }

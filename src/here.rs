@@ -21,15 +21,21 @@ pub fn environment(
     Ok((r, from))
 }
 
-/// The folder's choice for a shell with `pin`: Ok(None) when no `.prefect-profile` applies.
-/// Said once per change: a pin that overrides the folder, a file that names no profile.
+/// What the folder decides for a shell: the profile a `.prefect-profile` chooses, and the
+/// line saying why one does not (kept in `__PREFECTX_PASSED`, so it is said once per change).
+pub type FolderState = (Option<(String, PathBuf)>, Option<String>);
+
+/// The folder's choice for a shell with `pin`: no profile when no `.prefect-profile` applies.
+/// Said once per change: a pin that overrides the folder, a file that names no profile, a file
+/// that does not choose (not allowed, another user's).
 pub fn folder_for(
     profiles: &Profiles,
     seen: Option<&Path>,
     pin: Option<&str>,
     current: Option<&str>,
-) -> Result<Option<(String, PathBuf)>, ()> {
+) -> Result<FolderState, ()> {
     let changed = seen.map(|p| p.to_string_lossy().into_owned()) != var(effective::LOCAL);
+    let chose = |c| Ok((c, None));
     match effective::named_by(profiles, seen.map(Path::to_path_buf)) {
         Err(e) => {
             if changed || pin.is_none() {
@@ -39,12 +45,21 @@ pub fn folder_for(
                 ));
             }
             if pin.is_some() {
-                Ok(None)
+                chose(None)
             } else {
                 Err(())
             }
         }
-        Ok(Some((wanted, path))) => match pin {
+        // Not allowed, another user's, not a file: the folder falls through to the next rule,
+        // said once per file and reason (as git's safe.directory), and the shell keeps
+        // following.
+        Ok(effective::Folder::Passed(why)) => {
+            if var(effective::PASSED).as_deref() != Some(why.as_str()) {
+                output::note(&format!("prefectx: {why}"));
+            }
+            Ok((None, Some(why)))
+        }
+        Ok(effective::Folder::Chose(wanted, path)) => match pin {
             Some(p) => {
                 if changed && p != wanted {
                     output::note(&format!(
@@ -54,11 +69,11 @@ pub fn folder_for(
                         q(p)
                     ));
                 }
-                Ok(None)
+                chose(None)
             }
-            None => Ok(Some((wanted, path))),
+            None => chose(Some((wanted, path))),
         },
-        Ok(None) => Ok(None),
+        Ok(effective::Folder::None) => chose(None),
     }
 }
 

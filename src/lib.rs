@@ -18,6 +18,7 @@ mod effective;
 mod error;
 mod explain;
 mod folder;
+mod folder_file;
 mod handmade;
 mod here;
 mod keyring_profiles;
@@ -50,6 +51,9 @@ pub fn main_prefectx() -> ! {
     // candidates must come back quoted (complete.rs).
     if std::env::var_os("COMPLETE").is_some_and(|v| v == "bash") {
         std::process::exit(cmd::tab::answer_bash());
+    }
+    if std::env::var_os("COMPLETE").is_some_and(|v| v == "nu") {
+        std::process::exit(cmd::tab::answer_nu());
     }
     clap_complete::CompleteEnv::with_factory(cmd::tab::command_for_tab).complete();
     parse_and_run(cmd::run)

@@ -197,12 +197,57 @@ pub fn modify<T>(
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e| profiles::syntax_error(&target, &text, &e).and(unchanged))?;
+    let keys_before = keys_in(&doc);
     let result = change(&model, &mut doc)?;
+    if keys_in(&doc).iter().any(|k| !keys_before.contains(k)) {
+        key_may_be_written(loc, &target, mode)?;
+    }
     let new_text = doc.to_string();
     if new_text != text || !target.exists() {
         write_atomic(&target, &new_text, mode)?;
     }
     Ok(result)
+}
+
+/// Every API key the document holds, in any profile.
+fn keys_in(doc: &DocumentMut) -> Vec<String> {
+    let Some(profiles) = doc.get("profiles").and_then(|p| p.as_table_like()) else {
+        return Vec::new();
+    };
+    profiles
+        .iter()
+        .filter_map(|(_, t)| t.as_table_like()?.get("PREFECT_API_KEY")?.as_str())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A key is written only where no one else can read it (docs/security.md): not into a
+/// profiles file that a project file chose (it lives in the repository), not into a file
+/// group or others can read, not inside a Git work tree. One line saying why and what to do.
+fn key_may_be_written(loc: &Location, target: &Path, mode: u32) -> Result<()> {
+    let shown = target.display();
+    let instead = "or keep the key in the OS keyring (`--keyring`)";
+    if loc.source == paths::Source::Project {
+        return Err(Error::new(format!(
+            "{shown} was chosen by PREFECT_PROFILES_PATH in a project file of this folder; prefectx writes no API key into a file a repository chose; nothing was changed; set PREFECT_PROFILES_PATH yourself to use that file, {instead}"
+        )));
+    }
+    if mode & 0o044 != 0 {
+        return Err(Error::new(format!(
+            "{shown} can be read by other users (mode {mode:03o}), and so could the API key; nothing was changed; run `chmod 600 {shown}` and try again, {instead}"
+        )));
+    }
+    let mut dir = target.parent();
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return Err(Error::new(format!(
+                "{shown} is inside the Git work tree {}, where an API key is one `git add` away from being published; nothing was changed; keep the profiles file outside it (PREFECT_PROFILES_PATH), {instead}",
+                d.display()
+            )));
+        }
+        dir = d.parent();
+    }
+    Ok(())
 }
 
 /// The file's permission bits, when it can be read.

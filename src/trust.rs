@@ -29,6 +29,15 @@ pub fn load() -> Vec<(String, PathBuf)> {
         .collect()
 }
 
+/// The digest the list records: SHA-256 of the file's bytes, in hex.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 pub fn is_allowed(list: &[(String, PathBuf)], path: &Path, digest: &str) -> bool {
     list.iter().any(|(d, p)| d == digest && p == path)
 }
@@ -55,6 +64,18 @@ pub fn allow(files: &[(PathBuf, String)]) -> Result<()> {
     list.retain(|(_, p)| !files.iter().any(|(f, _)| f == p));
     list.extend(files.iter().map(|(p, d)| (d.clone(), p.clone())));
     save(&list)
+}
+
+/// Forgets `path`; the number of entries removed.
+pub fn forget(path: &Path) -> Result<usize> {
+    let mut list = load();
+    let before = list.len();
+    list.retain(|(_, p)| p != path);
+    let removed = before - list.len();
+    if removed > 0 {
+        save(&list)?;
+    }
+    Ok(removed)
 }
 
 /// Forgets every file in `dir`; the number of entries removed.

@@ -428,9 +428,11 @@ fn browser_login_through_the_loopback_callback() {
         s.send_line("").unwrap(); // the default: the browser
         let rest = s.exp_eof().unwrap();
         let url = std::fs::read_to_string(sb.dir.path().join("browser.url")).unwrap();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        let location = std::fs::read_to_string(sb.dir.path().join("browser.location")).unwrap();
         assert!(
-            url.starts_with("http://ui.example/auth/client?callback=http%3A//127.0.0.1%3A"),
-            "{url}"
+            location.starts_with("http://ui.example/auth/client?callback=http%3A//127.0.0.1%3A"),
+            "{location}"
         );
         assert!(rest.contains(url.trim()), "the URL is printed too: {rest}");
         if expect_ok {
@@ -713,28 +715,29 @@ fn proxies_come_from_the_standard_variables() {
     assert!(!stderr(&out).contains("plain http"), "{}", stderr(&out));
 }
 
+/// A key is never written where other users can read it (docs/security.md): the login is
+/// refused with one line saying how to close the file, and the file is left as it was.
 #[test]
-fn login_into_a_file_others_can_read_keeps_its_mode_and_says_how_to_close_it() {
+fn login_into_a_file_others_can_read_is_refused_and_says_how_to_close_it() {
     use std::os::unix::fs::PermissionsExt;
     let server = cloud::standard();
     let sb = sandbox(&server);
     std::fs::set_permissions(sb.profiles_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = sb.read_profiles();
     let out = sb.run(&cloud::login_args(&[]));
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let path = sb.profiles_path().display().to_string();
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        stderr(&out).contains(&format!(
-            "prefectx: warning: {path} holds an API key and is readable by others (mode 644); run: chmod 600 {path}"
+        err.contains(&format!(
+            "{path} can be read by other users (mode 644), and so could the API key; nothing was changed; run `chmod 600 {path}`"
         )),
-        "{}",
-        stderr(&out)
+        "{err}"
     );
-    assert!(!stderr(&out).contains(GOOD_KEY));
-    assert_eq!(
-        mode(&sb.profiles_path()),
-        0o644,
-        "mode kept, as Prefect does"
-    );
+    assert!(!err.contains(GOOD_KEY));
+    assert_eq!(sb.read_profiles(), before, "nothing written");
+    assert_eq!(mode(&sb.profiles_path()), 0o644, "mode left as it was");
     // A private file: no word about it.
     std::fs::set_permissions(sb.profiles_path(), std::fs::Permissions::from_mode(0o600)).unwrap();
     let out = sb.run(&["login", "--key", GOOD_KEY, "--workspace", "acme/dev"]);

@@ -17,6 +17,17 @@ fn start(sb: &Sandbox, shell: &str) -> Term {
     Term::start(sb, shell, &rc_text(shell, &hook_line(shell, BIN)))
 }
 
+/// `prefectx allow DIR`, which must succeed.
+fn allow(sb: &Sandbox, dir: &Path) {
+    let o = sb.run_in(dir, &["allow"]);
+    assert!(
+        o.status.success(),
+        "allow {}: {}",
+        dir.display(),
+        stderr(&o)
+    );
+}
+
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
@@ -46,6 +57,9 @@ fn the_nearest_prefect_profile_chooses_and_a_pin_beats_it() {
         let w = sb.home().join("w");
         write(&w.join("proj/.prefect-profile"), "# this team\n\nprod\n");
         write(&w.join("other/.prefect-profile"), "staging\n");
+        // A .prefect-profile chooses once allowed (docs/security.md).
+        allow(&sb, &w.join("proj"));
+        allow(&sb, &w.join("other"));
         std::fs::create_dir_all(w.join("proj/deep/er")).unwrap();
         std::fs::create_dir_all(w.join("plain")).unwrap();
         let mut t = start(&sb, shell);
@@ -107,12 +121,24 @@ fn the_nearest_prefect_profile_chooses_and_a_pin_beats_it() {
         assert!(!w.join("plain/.prefect-profile").exists());
         assert_eq!(t.var("PREFECT_PROFILE"), "dev", "{shell}: back to active");
 
-        // A file naming no profile: one line naming it, the shell keeps what it has, and the
-        // next prompts say nothing more.
+        // A file made by hand, not allowed: one line naming it, the folder does not choose,
+        // and the next prompts say nothing more.
         write(&w.join("plain/.prefect-profile"), "nope\n");
         let out = t.run("true");
-        assert_eq!(said(&out, "'nope' (named by "), 1, "{shell}: {out}");
-        assert_eq!(t.var("PREFECT_PROFILE"), "dev", "{shell}: kept");
+        assert_eq!(
+            said(&out, "/.prefect-profile is not allowed;"),
+            1,
+            "{shell}: {out}"
+        );
+        assert!(
+            !out.contains("nope"),
+            "{shell}: an unallowed file's text is not shown: {out}"
+        );
+        assert_eq!(
+            t.var("PREFECT_PROFILE"),
+            "dev",
+            "{shell}: the active profile"
+        );
         let out = t.run("true");
         assert!(!out.contains("prefectx"), "{shell}: once: {out}");
         std::fs::remove_file(w.join("plain/.prefect-profile")).unwrap();
@@ -280,6 +306,7 @@ fn a_cd_costs_no_process_unless_a_file_there_matters() {
             std::fs::create_dir_all(h.join(d)).unwrap();
         }
         write(&h.join("team/.prefect-profile"), "prod\n");
+        allow(&sb, &h.join("team"));
         std::fs::create_dir_all(h.join("team/one")).unwrap();
         std::fs::create_dir_all(h.join("team/two")).unwrap();
         write(
@@ -358,9 +385,10 @@ fn another_users_prefect_profile_does_not_choose() {
         );
         assert_eq!(t.var("PREFECT_PROFILE"), "dev", "{shell}: not switched");
         assert_eq!(t.var("PREFECT_API_KEY"), "<unset>", "{shell}");
+        // The folder falls through to the next rule: commands work there.
         let o = sb.run_in(&shared, &["env", "--shell", "sh"]);
-        assert!(!o.status.success(), "env refuses: {}", stdout(&o));
-        assert_eq!(stdout(&o), "", "nothing for eval");
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("PREFECT_PROFILE=dev"), "{}", stdout(&o));
         t.exit();
     }
 }
@@ -371,6 +399,7 @@ fn commands_follow_the_folder_rule_and_a_bad_file_breaks_no_prompt() {
     sb.write_profiles(FILE);
     let team = sb.home().join("team");
     write(&team.join(".prefect-profile"), "staging\n");
+    allow(&sb, &team);
     std::fs::create_dir_all(team.join("sub")).unwrap();
     let run = |dir: &Path, args: &[&str]| sb.run_in(dir, args);
     let sub = team.join("sub");
@@ -401,13 +430,18 @@ fn commands_follow_the_folder_rule_and_a_bad_file_breaks_no_prompt() {
         v.contains("setting PREFECT_LOGGING_LEVEL=DEBUG (from profile 'staging')"),
         "{v}"
     );
-    // A file naming no profile: one line for commands, nothing on stdout; `?` for the prompt.
-    write(&team.join(".prefect-profile"), "nope\n");
+    // An allowed file naming no profile (renamed since): one line for commands, nothing on
+    // stdout; `?` for the prompt.
+    sb.write_profiles(&FILE.replace("profiles.staging", "profiles.stage"));
     let o = run(&sub, &["env", "--shell", "sh"]);
     assert!(!o.status.success());
     assert_eq!(stdout(&o), "");
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
-    assert!(stderr(&o).contains("'nope' (named by "), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("'staging' (named by "),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&sub, &["prompt"]);
     assert!(o.status.success());
     assert_eq!(stdout(&o), "?\n");

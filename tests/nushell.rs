@@ -172,6 +172,7 @@ fn the_nushell_hook_behaves_like_the_others() {
     let proj = sb.home().join("proj");
     std::fs::create_dir_all(proj.join("sub")).unwrap();
     std::fs::write(proj.join(".prefect-profile"), "prod\n").unwrap();
+    assert!(sb.run_in(&proj, &["allow"]).status.success());
     let out = nu.run("cd proj/sub");
     assert!(out.contains("now using 'prod' (named by "), "{out}");
     assert_eq!(nu.var("PREFECTX_PROMPT"), "prod@");

@@ -3,20 +3,25 @@
 //! `POST /success {"api_key"}` and `POST /failure {"reason"}` at `http://localhost:PORT`, with
 //! CORS open to every origin and no secret; docs/prefect-compat.md has the details.
 //!
-//! We are stricter, because any web page open during a login could otherwise post its own key
-//! and send the user's work to the attacker's workspace (issue 16, finding 1):
-//! - the callback URL carries a random 128-bit nonce as its path, `http://127.0.0.1:PORT/NONCE`,
-//!   so the UI posts to `/NONCE/success` or `/NONCE/failure`; any other path is a 404;
-//! - only `POST` with `Content-Type: application/json` is taken (a page can send `text/plain`
-//!   cross-origin without asking; JSON needs a CORS preflight), there is no GET route;
-//! - CORS answers only the Cloud UI's own origin, and a request naming another origin is a 403;
+//! We are stricter (docs/security.md, "Browser login"), because a web page or another account
+//! on the machine could otherwise post its own key and send the user's work to its workspace:
+//! - the browser is opened on `http://127.0.0.1:PORT/`, which redirects once to the Cloud UI
+//!   with the callback `http://127.0.0.1:PORT/NONCE` (a 128-bit nonce): the nonce is in no
+//!   command line, and a second visit stops the login (callback.rs);
+//! - only a JSON `POST` to `/NONCE/success` naming the Cloud UI's origin is taken, from a
+//!   socket of this user;
 //! - the browser is sent to the exact address we bound (127.0.0.1), never `localhost`, which
 //!   may resolve to `[::1]` where another user could listen on the same port;
+//! - every connection is served on its own thread with its own deadline, so clients that
+//!   connect and say nothing cannot hold the browser's request back, and the login's own
+//!   deadline (PREFECTX_LOGIN_TIMEOUT, `login --help`) always holds;
 //! - the `reason` of a failure is shown through `output::safe`.
 
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::output;
@@ -76,6 +81,15 @@ fn open(url: &str) {
     }
 }
 
+/// How long a browser login waits for the key: PREFECTX_LOGIN_TIMEOUT seconds, else 120.
+pub fn login_timeout() -> Duration {
+    let wait = std::env::var("PREFECTX_LOGIN_TIMEOUT")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .unwrap_or(120.0);
+    super::secs(wait)
+}
+
 /// Runs the browser flow and returns the key.
 pub fn login(ui: &str) -> Result<String> {
     let listener = TcpListener::bind("127.0.0.1:0")
@@ -83,55 +97,72 @@ pub fn login(ui: &str) -> Result<String> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::new(format!("login callback server: {e}")))?;
-    let cb = Callback {
-        nonce: nonce()?,
-        ui_origin: origin_of(ui),
-    };
-    let callback = quote(&format!("http://{addr}/{}", cb.nonce));
-    let url = format!("{ui}/auth/client?callback={callback}");
-    output::note(&format!(
-        "Opening your browser to log in. If it does not open, visit:\n  {url}\nWaiting for the browser..."
+    let nonce = nonce()?;
+    let callback = quote(&format!("http://{addr}/{nonce}"));
+    let cb = Arc::new(Callback::new(
+        nonce,
+        origin_of(ui),
+        format!("{ui}/auth/client?callback={callback}"),
     ));
-    open(&url);
-    let wait = std::env::var("PREFECTX_LOGIN_TIMEOUT")
-        .ok()
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .unwrap_or(120.0);
-    let wait = super::secs(wait);
-    let deadline = Instant::now() + wait;
+    let start = format!("http://{addr}/");
+    let wait = login_timeout();
+    output::note(&format!(
+        "Opening your browser to log in. If it does not open, visit:\n  {start}\nWaiting for the browser (at most {} s)...",
+        wait.as_secs_f64()
+    ));
     listener
         .set_nonblocking(true)
         .map_err(|e| Error::new(format!("login callback server: {e}")))?;
-    loop {
+    let (tx, rx) = mpsc::channel::<Outcome>();
+    let done = Arc::new(AtomicBool::new(false));
+    {
+        let done = done.clone();
+        std::thread::spawn(move || serve(listener, cb, tx, done));
+    }
+    open(&start);
+    let outcome = rx.recv_timeout(wait);
+    done.store(true, Ordering::SeqCst);
+    match outcome {
+        Ok(Outcome::Key(k)) => Ok(k),
+        Ok(Outcome::Failed(reason)) => Err(Error::new(format!(
+            "failed to log in: {}",
+            output::safe(&reason)
+        ))),
+        Ok(Outcome::Aborted(why)) => Err(Error::new(why)),
+        Err(_) => Err(Error::new(format!(
+            "timed out after {} s waiting for the browser to log in (PREFECTX_LOGIN_TIMEOUT sets the wait)",
+            wait.as_secs_f64()
+        ))),
+    }
+}
+
+/// Accepts until `done`, one thread per connection.
+fn serve(
+    listener: TcpListener,
+    cb: Arc<Callback>,
+    tx: mpsc::Sender<Outcome>,
+    done: Arc<AtomicBool>,
+) {
+    while !done.load(Ordering::SeqCst) {
         match listener.accept() {
             Ok((mut stream, _)) => {
-                let _ = stream.set_nonblocking(false);
-                let Some(req) = read_request(&stream) else {
-                    continue;
-                };
-                let answer = cb.answer(&req);
-                cb.respond(&mut stream, &answer);
-                match answer.outcome {
-                    Some(Outcome::Key(k)) => return Ok(k),
-                    Some(Outcome::Failed(reason)) => {
-                        return Err(Error::new(format!(
-                            "failed to log in: {}",
-                            output::safe(&reason)
-                        )))
+                let (cb, tx) = (cb.clone(), tx.clone());
+                std::thread::spawn(move || {
+                    let _ = stream.set_nonblocking(false);
+                    let Some(req) = read_request(&stream) else {
+                        return;
+                    };
+                    let answer = cb.answer(&req);
+                    cb.respond(&mut stream, &answer);
+                    if let Some(o) = answer.outcome {
+                        let _ = tx.send(o);
                     }
-                    None => {}
-                }
+                });
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                if Instant::now() >= deadline {
-                    return Err(Error::new(format!(
-                        "timed out after {} s waiting for the browser to log in",
-                        wait.as_secs_f64()
-                    )));
-                }
-                std::thread::sleep(Duration::from_millis(20));
+                std::thread::sleep(Duration::from_millis(10));
             }
-            Err(e) => return Err(Error::new(format!("login callback server: {e}"))),
+            Err(_) => std::thread::sleep(Duration::from_millis(10)),
         }
     }
 }

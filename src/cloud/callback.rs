@@ -1,10 +1,18 @@
-//! The login callback's rules (issue 16, finding 1; browser.rs runs the server): which
-//! requests it answers and how, apart from the socket. A request counts only when it is a JSON
-//! `POST` to `/NONCE/success` or `/NONCE/failure`, and names no origin but the Cloud UI's.
+//! The login callback's rules (browser.rs runs the server): which requests it answers and how,
+//! apart from the socket (docs/security.md, "Browser login").
+//! - The browser is sent to `http://127.0.0.1:PORT/`, which answers once with a redirect to the
+//!   Cloud UI carrying the callback `http://127.0.0.1:PORT/NONCE`: the nonce never appears in a
+//!   command line (`xdg-open URL` is readable by every user in `/proc/PID/cmdline`). A second
+//!   visit stops the login: someone else may have the nonce.
+//! - A key counts only from a JSON `POST` to `/NONCE/success` that names the Cloud UI's origin.
+//! - On Linux, only connections from a socket of this user are answered (the owner of the
+//!   peer's socket, from /proc/net/tcp): another local account cannot talk to it at all.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use super::request::{read_request, Request};
 
 use crate::error::{Error, Result};
 
@@ -12,6 +20,8 @@ use crate::error::{Error, Result};
 pub enum Outcome {
     Key(String),
     Failed(String),
+    /// The login is stopped, with the reason.
+    Aborted(String),
 }
 
 /// 128 bits from the kernel's CSPRNG, as 32 hex digits.
@@ -46,72 +56,68 @@ pub fn origin_of(url: &str) -> String {
     )
 }
 
-/// What one request asked for, read within a deadline and a size limit.
-pub struct Request {
-    method: String,
-    path: String,
-    origin: Option<String>,
-    content_type: Option<String>,
-    body: Vec<u8>,
-}
-
-pub fn read_request(s: &TcpStream) -> Option<Request> {
-    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut r = BufReader::new(s.try_clone().ok()?.take(64 * 1024));
-    let mut line = String::new();
-    r.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_string();
-    let target = parts.next()?.to_string();
-    let path = target.split(['?', '#']).next().unwrap_or("").to_string();
-    let (mut len, mut origin, mut content_type) = (0usize, None, None);
-    loop {
-        let mut h = String::new();
-        if r.read_line(&mut h).ok()? == 0 || h == "\r\n" || h == "\n" {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            let v = v.trim().to_string();
-            if k.eq_ignore_ascii_case("content-length") {
-                len = v.parse().ok()?;
-            } else if k.eq_ignore_ascii_case("origin") {
-                origin = Some(v);
-            } else if k.eq_ignore_ascii_case("content-type") {
-                content_type = Some(v);
-            }
-        }
-    }
-    let mut body = vec![0; len.min(16 * 1024)];
-    r.read_exact(&mut body).ok()?;
-    Some(Request {
-        method,
-        path,
-        origin,
-        content_type,
-        body,
-    })
-}
-
 /// The callback server's rules, apart from the socket: which requests it answers and how.
 pub struct Callback {
     pub nonce: String,
     pub ui_origin: String,
+    /// Where the first visit of `/` sends the browser: the Cloud UI, with the callback.
+    pub login_url: String,
+    visited: AtomicBool,
 }
 
-/// An answer: status line, whether it carries the CORS headers, body; and what it brought.
+/// An answer: status line, whether it carries the CORS headers, where it redirects, the page
+/// shown; and what it brought.
 pub struct Answer {
     pub status: &'static str,
     pub cors: bool,
+    pub location: Option<String>,
+    pub page: &'static str,
     pub outcome: Option<Outcome>,
 }
 
+const USED: &str = "This login link was already used, so the login was stopped: someone else may have followed it. Run prefectx login again.";
+
 impl Callback {
+    pub fn new(nonce: String, ui_origin: String, login_url: String) -> Callback {
+        Callback {
+            nonce,
+            ui_origin,
+            login_url,
+            visited: AtomicBool::new(false),
+        }
+    }
+
     pub fn answer(&self, req: &Request) -> Answer {
         let no = |status| Answer {
             status,
             cors: false,
+            location: None,
+            page: "",
             outcome: None,
         };
+        if !req.ours {
+            return no("403 Forbidden");
+        }
+        if req.path == "/" && req.method == "GET" {
+            if !self.visited.swap(true, Ordering::SeqCst) {
+                return Answer {
+                    status: "302 Found",
+                    cors: false,
+                    location: Some(self.login_url.clone()),
+                    page: "",
+                    outcome: None,
+                };
+            }
+            return Answer {
+                status: "409 Conflict",
+                cors: false,
+                location: None,
+                page: USED,
+                outcome: Some(Outcome::Aborted(
+                    "the login address was opened a second time, so someone else may have followed it; the login was stopped and nothing was changed; run `prefectx login` again".into(),
+                )),
+            };
+        }
         let route = req
             .path
             .strip_prefix('/')
@@ -120,13 +126,12 @@ impl Callback {
         let Some(route @ ("success" | "failure")) = route else {
             return no("404 Not Found");
         };
-        // A browser names the page's origin on every cross-origin request; only the Cloud UI's
-        // own is let through. (A request without Origin comes from outside a browser, from a
-        // program of this machine that could read the nonce only from our terminal.)
-        if req
+        // The Cloud UI is another origin, so the browser names it on the preflight and on the
+        // POST; a request that names no origin, or another one, is not the UI's.
+        if !req
             .origin
             .as_deref()
-            .is_some_and(|o| !o.eq_ignore_ascii_case(&self.ui_origin))
+            .is_some_and(|o| o.eq_ignore_ascii_case(&self.ui_origin))
         {
             return no("403 Forbidden");
         }
@@ -134,6 +139,8 @@ impl Callback {
             "OPTIONS" => Answer {
                 status: "204 No Content",
                 cors: true,
+                location: None,
+                page: "",
                 outcome: None,
             },
             "POST" => {
@@ -162,6 +169,8 @@ impl Callback {
                 Answer {
                     status: "200 OK",
                     cors: true,
+                    location: None,
+                    page: "",
                     outcome: Some(outcome),
                 }
             }
@@ -181,10 +190,19 @@ impl Callback {
                 self.ui_origin
             ));
         }
-        let body = if a.outcome.is_some() { "null" } else { "" };
+        if let Some(l) = &a.location {
+            head.push_str(&format!("Location: {l}\r\nCache-Control: no-store\r\n"));
+        }
+        let (ctype, body) = if !a.page.is_empty() {
+            ("text/plain; charset=utf-8", a.page)
+        } else if a.cors && a.outcome.is_some() {
+            ("application/json", "null")
+        } else {
+            ("application/json", "")
+        };
         let _ = write!(
             s,
-            "{head}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "{head}Content-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         let _ = s.flush();
@@ -196,10 +214,11 @@ mod tests {
     use super::*;
 
     fn cb() -> Callback {
-        Callback {
-            nonce: "0123456789abcdef0123456789abcdef".into(),
-            ui_origin: origin_of("https://App.Prefect.Cloud/"),
-        }
+        Callback::new(
+            "0123456789abcdef0123456789abcdef".into(),
+            origin_of("https://App.Prefect.Cloud/"),
+            "https://app.prefect.cloud/auth/client?callback=x".into(),
+        )
     }
 
     fn req(
@@ -215,6 +234,7 @@ mod tests {
             origin: origin.map(str::to_string),
             content_type: ctype.map(str::to_string),
             body: body.as_bytes().to_vec(),
+            ours: true,
         }
     }
 
@@ -287,10 +307,37 @@ mod tests {
         let f = c.answer(&req(
             "POST",
             &format!("{n}/failure"),
-            None,
+            ui,
             json,
             r#"{"reason":"no"}"#,
         ));
         assert!(matches!(f.outcome, Some(Outcome::Failed(ref r)) if r == "no"));
+        // No Origin: not the UI (a program of this machine, or another user's).
+        assert_eq!(
+            status(&req("POST", &format!("{n}/success"), None, json, key)),
+            "403 Forbidden"
+        );
+        // Another user's socket gets nothing, whatever it sends.
+        let mut theirs = req("POST", &format!("{n}/success"), ui, json, key);
+        theirs.ours = false;
+        assert_eq!(status(&theirs), "403 Forbidden");
+    }
+
+    #[test]
+    fn the_start_address_redirects_once_and_a_second_visit_stops_the_login() {
+        let c = cb();
+        let mut theirs = req("GET", "/", None, None, "");
+        theirs.ours = false;
+        assert_eq!(
+            c.answer(&theirs).status,
+            "403 Forbidden",
+            "not spent by them"
+        );
+        let first = c.answer(&req("GET", "/", None, None, ""));
+        assert_eq!(first.status, "302 Found");
+        assert_eq!(first.location.as_deref(), Some(c.login_url.as_str()));
+        let second = c.answer(&req("GET", "/", None, None, ""));
+        assert_eq!(second.status, "409 Conflict");
+        assert!(matches!(second.outcome, Some(Outcome::Aborted(_))));
     }
 }

@@ -21,7 +21,9 @@ pub fn script(sh: HookShell, bin: &str) -> Result<String> {
         HookShell::Fish => fish::HOOK,
         HookShell::Nu => nu::HOOK,
     };
-    let mut s = template.replace("@PREFECTX@", &shell.quote(bin));
+    let mut s = template
+        .replace("@PREFECTX@", &shell.quote(bin))
+        .replace("@PREFECTX_SHOWN@", &shell.quote(&output::safe(bin)));
     // Nushell's completer is in its script (a custom completer on the `prefectx` command).
     if sh == HookShell::Nu {
         return Ok(s);

@@ -261,11 +261,7 @@ fn apply(
                 prev = current.clone();
             }
             // Said once the profile's key is in hand (a locked OS keyring fails the switch).
-            let how = if *global {
-                "(now active everywhere)"
-            } else {
-                "in this shell"
-            };
+            let how = ["in this shell", "(now active everywhere)"][usize::from(*global)];
             switched = Some(format!("Switched to profile {} {how}.", q(&name)));
         }
     }
@@ -276,7 +272,7 @@ fn apply(
         _ => profiles,
     };
     let active = profiles.global_active();
-    let folder = match crate::here::folder_for(
+    let (folder, passed) = match crate::here::folder_for(
         &profiles,
         seen.as_deref(),
         pin.as_deref(),
@@ -317,6 +313,8 @@ fn apply(
             None
         } else if moved {
             Some(format!("the profiles file is now {}", loc.path.display()))
+        } else if had_folder && seen.is_some() {
+            Some("the active profile; the .prefect-profile here does not choose".to_string())
         } else if had_folder {
             Some("the active profile; no .prefect-profile here".to_string())
         } else {
@@ -372,6 +370,9 @@ fn apply(
     }
     shell.export(out, effective::ACTIVE, &active);
     shell.export(out, effective::APPLIED, &name);
+    // The name as the hook's own messages show it (output::safe): a profile name can hold
+    // escape sequences, and the scripts print with builtins only.
+    shell.set_local(out, "__prefectx_applied_shown", &output::safe(&name));
     shell.unset(out, effective::REFUSED);
     let mut prompt = prompt_text::text(&resolved, None);
     prompt.push_str(prompt_text::marks(by_folder.is_some(), !from.is_empty()));
@@ -386,6 +387,7 @@ fn apply(
             Some(from.join(" ")).filter(|f| !f.is_empty()),
         ),
         (effective::NOTED, noted),
+        (effective::PASSED, passed),
     ] {
         match value {
             Some(v) => shell.export(out, var, &v),

@@ -35,7 +35,8 @@ fn read_key_stdin() -> Result<String> {
     Ok(key)
 }
 
-fn ask_key(ui: &str) -> Result<String> {
+/// The key asked for on the terminal, and whether it came from the browser.
+fn ask_key(ui: &str) -> Result<(String, bool)> {
     let term = Term::stderr();
     let how = picker::on_ctrl_c_restore(|| {
         Select::new()
@@ -47,7 +48,7 @@ fn ask_key(ui: &str) -> Result<String> {
     .map_err(|e| picker::prompt_failed(&term, e))?
     .ok_or_else(|| Error::new("cancelled"))?;
     if how == 0 {
-        return browser::login(ui);
+        return Ok((browser::login(ui)?, true));
     }
     picker::on_ctrl_c_restore(|| {
         Password::new()
@@ -55,6 +56,7 @@ fn ask_key(ui: &str) -> Result<String> {
             .interact_on(&term)
     })
     .map_err(|e| picker::prompt_failed(&term, e))
+    .map(|k| (k, false))
 }
 
 pub fn run(a: LoginArgs) -> Result<i32> {
@@ -72,15 +74,30 @@ pub fn run(a: LoginArgs) -> Result<i32> {
     let cloud_api = target::cloud_api(existing.as_ref());
     let ui = cloud::ui_url(&cloud_api);
 
-    let key = match a.key.as_deref() {
-        Some("-") => read_key_stdin()?,
-        Some(k) => k.to_string(),
+    let (key, from_browser) = match a.key.as_deref() {
+        Some("-") => (read_key_stdin()?, false),
+        Some(k) => (k.to_string(), false),
         None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => ask_key(&ui)?,
         None => bail!("no terminal to log in on: pass --key KEY, or --key - to read it from stdin"),
     };
 
     let client = Client::new(&(&a.net).into())?.for_login();
     let list = api::me_workspaces(&client, &cloud_api, &key)?;
+    if from_browser {
+        // Whose key the browser sent, before anything is chosen or written: a key of another
+        // account shows here and in the workspace handles below (docs/security.md).
+        output::note(&match api::me(&client, &cloud_api, &key) {
+            Ok(me) => format!(
+                "The browser sent a key of {}{}.",
+                output::safe(me.handle.as_deref().unwrap_or("(no handle)")),
+                me.email
+                    .as_deref()
+                    .map(|e| format!(" <{}>", output::safe(e)))
+                    .unwrap_or_default()
+            ),
+            Err(e) => format!("prefectx: could not ask Prefect Cloud whose key the browser sent ({e}); check the account in the workspace handles"),
+        });
+    }
     let current_url = existing.as_ref().and_then(|r| r.get("PREFECT_API_URL"));
     let ui = cloud::ui_url(&cloud_api);
     let ws = cache::choose(&list, a.workspace.as_deref(), current_url, &cloud_api, &ui)?;

@@ -37,7 +37,7 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Follow => use_profile::follow(),
         Command::Ls { json } => ls::run(json),
         Command::Current { verbose } => current::run(verbose),
-        Command::Allow { dir } => allow::allow(dir),
+        Command::Allow { dir, yes } => allow::allow(dir, yes),
         Command::Deny { dir } => allow::deny(dir),
         Command::Prompt(a) => prompt::run(a),
         // The keyring moves need the keyring code, which only prefectx-cloud links (issue 14).

@@ -45,6 +45,47 @@ pub fn answer_bash() -> i32 {
     i32::from(!crate::output::out(&out.join(&ifs)))
 }
 
+/// A nushell TAB press (`COMPLETE=nu prefectx -- WORDS`, from shell/prefectx.nu's completer):
+/// `value<TAB>description` lines as for fish, with each value written the way nushell reads it
+/// back as one word (`nu::word`): nushell inserts a custom completer's value as it is, so a
+/// profile named `zz;touch pwn;#` would otherwise run `touch` on Enter. The word being typed
+/// loses an opening quote before it is matched.
+pub fn answer_nu() -> i32 {
+    use crate::shell::nu;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let Some(escape) = args.iter().position(|a| a == "--") else {
+        return 1;
+    };
+    let mut words: Vec<std::ffi::OsString> = args[escape + 1..].to_vec();
+    if words.is_empty() {
+        return 1;
+    }
+    let index = words.len() - 1;
+    if let Some(w) = words.get_mut(index) {
+        let typed = w.to_string_lossy().into_owned();
+        *w = typed
+            .trim_start_matches(['"', '\'', '`'])
+            .to_string()
+            .into();
+    }
+    let mut cmd = command_for_tab();
+    cmd.build();
+    let cwd = std::env::current_dir().ok();
+    let Ok(found) = clap_complete::engine::complete(&mut cmd, words, index, cwd.as_deref()) else {
+        return 1;
+    };
+    let mut out = String::new();
+    for c in &found {
+        let value = nu::word(&c.get_value().to_string_lossy());
+        let help = c
+            .get_help()
+            .map(|h| crate::output::safe(&h.to_string()).replace('\t', " "))
+            .unwrap_or_default();
+        out.push_str(&format!("{value}\t{help}\n"));
+    }
+    i32::from(!crate::output::out(&out))
+}
+
 /// clap's Command for a TAB press (`COMPLETE=SHELL prefectx -- prefectx WORDS...`).
 ///
 /// Building the whole tree (bin names and usage strings for every subcommand) was 56% of the

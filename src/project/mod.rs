@@ -10,8 +10,6 @@ pub mod toml_file;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use sha2::{Digest, Sha256};
-
 use crate::profiles::is_emittable;
 use crate::settings::{self, ENV_ONLY};
 
@@ -76,9 +74,6 @@ pub fn scan(dir: &Path) -> Option<Project> {
     let mut trust: Option<Vec<(String, PathBuf)>> = None;
     for (name, _) in FILES {
         let path = dir.join(name);
-        let Ok(meta) = std::fs::metadata(&path) else {
-            continue;
-        };
         let mut f = File {
             path: path.clone(),
             sets: Vec::new(),
@@ -86,18 +81,14 @@ pub fn scan(dir: &Path) -> Option<Project> {
             trusted: false,
             digest: String::new(),
         };
-        let bytes = if !meta.is_file() {
-            Err("not a regular file".to_string())
-        } else if meta.len() > MAX_LEN {
-            Err(format!("larger than {} KiB; not read", MAX_LEN / 1024))
-        } else {
-            std::fs::read(&path).map_err(|e| format!("cannot read: {e}"))
-        };
-        match bytes {
-            Err(e) => f.error = Some(e),
+        // The one hardened reader (folder_file.rs): no symlink of another user's, no FIFO, no
+        // file others can write, nothing of /proc.
+        match crate::folder_file::read(&path, MAX_LEN) {
+            Err(r) if r.is_missing() => continue,
+            Err(r) => f.error = Some(r.to_string()),
             Ok(bytes) => {
                 // One read: the digest and the settings come from the same bytes.
-                f.digest = hex(&Sha256::digest(&bytes));
+                f.digest = crate::trust::digest(&bytes);
                 match String::from_utf8(bytes) {
                     Err(_) => f.error = Some("not UTF-8".into()),
                     Ok(text) => match read(name, &text) {
@@ -119,10 +110,6 @@ pub fn scan(dir: &Path) -> Option<Project> {
     })
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The settings a file sets, by canonical name. PREFECT_HOME is left out: Prefect's runtime
 /// takes it from the environment only, so exporting a project's value would move Prefect to
 /// another profiles file than `prefect` run here uses (docs/prefect-compat.md).
@@ -142,6 +129,9 @@ fn read(name: &str, text: &str) -> Result<Vec<(String, String)>, String> {
             if !s.is_alias() {
                 by_canonical.push(s.canonical);
             }
+            if v.contains('\0') {
+                return Err(nul(text, &k, s.canonical));
+            }
             out.retain(|(o, _)| o != s.canonical);
             out.push((s.canonical.to_string(), v));
         }
@@ -155,13 +145,43 @@ fn read(name: &str, text: &str) -> Result<Vec<(String, String)>, String> {
         toml_file::leaves(text, header)
             .map_err(|e| format!("not valid TOML ({e}); `prefect` fails in this folder too"))?
             .into_iter()
-            .filter_map(|(acc, v)| Some((settings::by_accessor(&acc)?.canonical.to_string(), v)))
-            .collect()
+            .filter_map(|(acc, v)| {
+                let canonical = settings::by_accessor(&acc)?.canonical;
+                Some(if v.contains('\0') {
+                    Err(nul(text, acc.rsplit('.').next().unwrap_or(&acc), canonical))
+                } else {
+                    Ok((canonical.to_string(), v))
+                })
+            })
+            .collect::<Result<_, _>>()?
     };
     Ok(named
         .into_iter()
         .filter(|(k, _)| is_emittable(k) && k != "PREFECT_HOME")
         .collect())
+}
+
+/// A value with a NUL byte cannot reach Prefect through the environment (bash drops the byte
+/// with a warning of its own, other shells cut the value): the file is refused, naming the
+/// line and the key. `key` as the file spells it, `canonical` as Prefect names the setting.
+fn nul(text: &str, key: &str, canonical: &str) -> String {
+    let line = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let l = l.trim_start();
+            let l = l.strip_prefix("export ").unwrap_or(l).trim_start();
+            let l = l.trim_start_matches(['"', '\'']);
+            l.get(..key.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(key))
+                && l[key.len()..]
+                    .trim_start_matches(['"', '\''])
+                    .trim_start()
+                    .starts_with('=')
+        })
+        .last()
+        .map_or(String::new(), |(i, _)| format!("line {}: ", i + 1));
+    format!("{line}{canonical}: the value holds a NUL byte, which no environment variable can carry; not applied")
 }
 
 impl Project {

@@ -58,6 +58,20 @@ pub fn quote(value: &str) -> String {
     q
 }
 
+/// One nushell word for `value`: bare when it holds only characters nushell reads literally in
+/// a bare word, else [`quote`]d (TAB inserts it as it is).
+pub fn word(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-./@:+=%,".contains(&b));
+    if plain {
+        value.to_string()
+    } else {
+        quote(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +80,9 @@ mod tests {
     fn quotes_and_ops() {
         assert_eq!(quote("/usr/bin/prefectx"), "\"/usr/bin/prefectx\"");
         assert_eq!(quote("a\"b\\c\n$(x)"), "\"a\\\"b\\\\c\\u{a}$(x)\"");
+        assert_eq!(word("acme/prod"), "acme/prod");
+        assert_eq!(word("zz;touch pwn;#"), "\"zz;touch pwn;#\"");
+        assert_eq!(word("a b(c)"), "\"a b(c)\"");
         let mut s = String::new();
         export(&mut s, "PREFECT_X", "v\"\n");
         unset(&mut s, "PREFECT_Y");

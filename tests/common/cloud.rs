@@ -225,18 +225,25 @@ pub fn standard() -> Server {
     })
 }
 
-/// A fake browser (bash /dev/tcp, nothing else needed): it records the URL it is given, then
-/// runs `body` with `$port` and `$nonce` taken from that URL's callback
-/// (`http%3A//127.0.0.1%3APORT/NONCE`). `send` (below) makes one request and logs the status.
+/// A fake browser (bash /dev/tcp, nothing else needed): it records the URL it is given
+/// (`http://127.0.0.1:PORT/`), visits it as a browser does and records where it is redirected
+/// (the Cloud UI, with the callback `http%3A//127.0.0.1%3APORT/NONCE`), then runs `body` with
+/// `$port` and `$nonce` taken from there. `send` (below) makes one request and logs the status.
 pub fn fake_browser(sb: &super::Sandbox, body: &str) -> String {
     let path = sb.dir.path().join("browser.sh");
     let script = format!(
         r#"#!/bin/bash
 url="$1"
 echo "$url" > "{log}"
-cb="${{url##*callback=}}"
-rest="${{cb##*%3A}}"
+rest="${{url#http://127.0.0.1:}}"
 port="${{rest%%/*}}"
+exec 3<>/dev/tcp/127.0.0.1/"$port"
+printf "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" >&3
+location=$(tr -d '\r' <&3 | sed -n 's/^Location: //p')
+exec 3>&-
+echo "$location" > "{location}"
+cb="${{location##*callback=}}"
+rest="${{cb##*%3A}}"
 nonce="${{rest#*/}}"
 # send METHOD PATH CONTENT-TYPE EXTRA-HEADER-LINES BODY
 send() {{
@@ -248,6 +255,7 @@ send() {{
 {body}
 "#,
         log = sb.dir.path().join("browser.url").display(),
+        location = sb.dir.path().join("browser.location").display(),
         statuses = sb.dir.path().join("browser.statuses").display()
     );
     std::fs::write(&path, script).unwrap();

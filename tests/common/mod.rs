@@ -207,6 +207,10 @@ impl Sandbox {
     pub fn write_profiles(&self, text: &str) {
         std::fs::create_dir_all(self.prefect_home()).unwrap();
         std::fs::write(self.profiles_path(), text).unwrap();
+        // As a file that holds keys must be: prefectx writes no key into a file others can read.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(self.profiles_path(), std::fs::Permissions::from_mode(0o600))
+            .unwrap();
     }
 
     pub fn read_profiles(&self) -> String {
