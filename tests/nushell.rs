@@ -88,10 +88,21 @@ impl Nu {
         self.n += 1;
         let m = format!("M{}", self.n);
         self.t.keys(&[line, "Enter"]);
-        self.t.keys(&[&format!("print \"{m}\""), "Enter"]);
-        let all = poll(20, || {
+        let marker = format!("print \"{m}\"");
+        self.t.keys(&[&marker, "Enter"]);
+        // reedline drops keys that arrive while it redraws the prompt after a hook printed (seen
+        // on a loaded machine): the marker is typed again every 2 s until it shows.
+        let mut polls = 0;
+        let all = poll(30, || {
             let h = self.t.history();
-            h.lines().any(|l| l.trim_end() == m).then_some(h)
+            if h.lines().any(|l| l.trim_end() == m) {
+                return Some(h);
+            }
+            polls += 1;
+            if polls % 100 == 0 {
+                self.t.keys(&[&marker, "Enter"]);
+            }
+            None
         })
         .unwrap_or_else(|| panic!("nu: no marker after {line:?}:\n{}", self.t.history()));
         let start = before.trim_end().len().min(all.len());
