@@ -35,6 +35,8 @@ pub const SUMS: &str = "__PREFECTX_SUMS";
 pub const LOCAL: &str = "__PREFECTX_LOCAL";
 /// Why the `.prefect-profile` here does not choose, as last said (a path and a reason).
 pub const PASSED: &str = "__PREFECTX_PASSED";
+/// Names exported to hold back the project files of a folder that is not allowed.
+pub const ABSENT: &str = "__PREFECTX_ABSENT";
 /// Names applied from allowed project files, space-separated.
 pub const FROM: &str = "__PREFECTX_FROM";
 /// Folders whose unallowed project files were pointed out, one per line.

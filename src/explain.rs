@@ -55,10 +55,9 @@ pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
             let state = match &f.error {
                 Some(e) => format!("not applied: {e}"),
                 None if pr.trusted() => "allowed, applied".to_string(),
-                None if f.trusted => {
-                    "allowed, not applied: another file here is not".to_string()
-                }
-                None => "not allowed, not applied (`prefectx allow` applies it); `prefect` run here uses it".to_string(),
+                None if f.trusted => "allowed, not applied: another file here is not".to_string(),
+                None => "not allowed, held back for Prefect too (`prefectx allow` applies it)"
+                    .to_string(),
             };
             let names: Vec<&str> = f.sets.iter().map(|(k, _)| k.as_str()).collect();
             out.push((
@@ -71,6 +70,19 @@ pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
                     } else {
                         format!("; sets {}", names.join(", "))
                     }
+                ),
+            ));
+        }
+    }
+    if let (Some(pr), Ok(r)) = (here.filter(|pr| !pr.trusted()), p.resolve(name)) {
+        let a = project::absent(here, &r.settings, true, &p.loc.path, &crate::plan::kept());
+        if !a.loose.is_empty() {
+            out.push((
+                true,
+                format!(
+                    "project files in {}: not allowed, but Prefect run here still reads {} from them (no exported value holds them back)",
+                    safe(&pr.dir.to_string_lossy()),
+                    a.loose.join(", ")
                 ),
             ));
         }

@@ -25,6 +25,27 @@ pub fn environment(
 /// line saying why one does not (kept in `__PREFECTX_PASSED`, so it is said once per change).
 pub type FolderState = (Option<(String, PathBuf)>, Option<String>);
 
+/// Holds back the project files of a folder that is not allowed, for `env` and `exec` (the
+/// profile's key already in `settings`): what Prefect would read from them is exported at the
+/// value it resolves without them (project::absent). One line names what cannot be held back.
+pub fn hold_back(p: &Profiles, settings: &mut Vec<(String, String)>) {
+    let here = project::here();
+    let a = project::absent(here, settings, true, &p.loc.path, &crate::plan::kept());
+    if let (Some(pr), false) = (here, a.loose.is_empty()) {
+        output::warn(&loose_line(pr, &a.loose));
+    }
+    settings.extend(a.exports);
+}
+
+/// The line for settings of unallowed files that no export holds back.
+fn loose_line(p: &Project, loose: &[String]) -> String {
+    format!(
+        "the project files in {} are not allowed, but Prefect run here still reads {} from them (prefectx can hold back only settings with a default it can export; docs/prefect-compat.md)",
+        output::safe(&p.dir.to_string_lossy()),
+        loose.join(", ")
+    )
+}
+
 /// The folder's choice for a shell with `pin`: no profile when no `.prefect-profile` applies.
 /// Said once per change: a pin that overrides the folder, a file that names no profile, a file
 /// that does not choose (not allowed, another user's).
@@ -77,16 +98,31 @@ pub fn folder_for(
     }
 }
 
-/// Lays the allowed project files over `settings`; says once per folder what unallowed ones
-/// would change, and when the applied set changes. Returns the names applied and the new
-/// list of folders pointed out (`__PREFECTX_NOTED`).
+/// What `project_over` did: the names applied from allowed files, the folders pointed out
+/// (`__PREFECTX_NOTED`), and the names exported to hold back unallowed ones.
+pub struct Over {
+    pub from: Vec<String>,
+    pub noted: Option<String>,
+    pub held: Vec<(String, String)>,
+}
+
+/// Lays the allowed project files over `settings`, or holds back unallowed ones (`exported`:
+/// whether `settings` are exported, see project::absent); says once per folder what unallowed
+/// ones would change, and when the applied set changes.
 pub fn project_over(
     settings: &mut Vec<(String, String)>,
     profile: &str,
-) -> (Vec<String>, Option<String>) {
+    profiles_path: &Path,
+    exported: bool,
+) -> Over {
     let keep = crate::plan::kept();
     let here = project::here();
-    let from = project::overlay(here, settings, &keep);
+    let from = if exported {
+        project::overlay(here, settings, &keep)
+    } else {
+        Vec::new()
+    };
+    let absent = project::absent(here, settings, exported, profiles_path, &keep);
     let before = var(effective::FROM).unwrap_or_default();
     let now = from.join(" ");
     let mut noted = var(effective::NOTED);
@@ -102,7 +138,7 @@ pub fn project_over(
                     .join("\n")
             });
         } else if p.mattering().next().is_some() && !listed(&noted) {
-            untrusted_note(p, profile);
+            untrusted_note(p, profile, &absent.loose);
             let mut l: Vec<String> = noted
                 .iter()
                 .flat_map(|n| n.lines())
@@ -128,13 +164,20 @@ pub fn project_over(
             )),
         }
     }
-    (from, noted.filter(|n| !n.is_empty()))
+    Over {
+        from,
+        noted: noted.filter(|n| !n.is_empty()),
+        held: absent.exports,
+    }
 }
 
-fn untrusted_note(p: &Project, profile: &str) {
+fn untrusted_note(p: &Project, profile: &str, loose: &[String]) {
     output::note(&format!(
-        "prefectx: {}; `prefect` run here would use them, this shell keeps the values of profile {} (`prefectx allow` to apply them here)",
+        "prefectx: {}; not allowed, so this shell holds Prefect to the values of profile {} (`prefectx allow` to apply them here)",
         p.describe(),
         q(profile)
     ));
+    if !loose.is_empty() {
+        output::note(&format!("prefectx: {}", loose_line(p, loose)));
+    }
 }

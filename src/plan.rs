@@ -35,6 +35,20 @@ pub fn plan(profile: &Resolved) -> Plan {
     with_selector(profile, set, &keep)
 }
 
+/// The plan for a hooked shell: the profile's (or, with `--export profile`, only the
+/// selector), plus `held`, the exports that hold back the project files of a folder that is
+/// not allowed (project::absent), which go out in both modes.
+pub fn with_held(profile: &mut Resolved, held: Vec<(String, String)>, only_selector: bool) -> Plan {
+    if !only_selector {
+        profile.settings.extend(held);
+        return plan(profile);
+    }
+    let mut p = selector_only(profile);
+    p.unset.retain(|u| !held.iter().any(|(k, _)| k == u));
+    p.set.extend(held);
+    p
+}
+
 /// Only `PREFECT_PROFILE=NAME`; every other `PREFECT_*` goes under the same rule, so Prefect
 /// itself reads the profile, the project files and one-shot selectors (`--export profile`,
 /// issue 15).

@@ -125,6 +125,20 @@ pub fn is_secret(name: &str) -> bool {
 /// never emits them from a profile, since they decide which file the shell follows.
 pub const ENV_ONLY: [&str; 2] = ["PREFECT_HOME", "PREFECT_PROFILES_PATH"];
 
+const DEFAULTS: &str = include_str!("../data/prefect-defaults.tsv");
+
+/// The value that, exported, makes Prefect 3.9.1's runtime resolve `canonical`'s default
+/// whatever a project file says (`data/prefect-defaults.tsv`, made from the real package by
+/// `scripts/prefect-defaults.py`). None when no exported value can stand for it: a default of
+/// None, or one computed from other settings or the home folder.
+pub fn neutral(canonical: &str) -> Option<&'static str> {
+    DEFAULTS
+        .lines()
+        .skip(1)
+        .find_map(|l| l.split_once('\t').filter(|(k, _)| *k == canonical))
+        .map(|(_, v)| v)
+}
+
 /// The closest known name, for "did you mean ...?".
 pub fn suggest(name: &str) -> Option<&'static str> {
     let upper = name.to_ascii_uppercase();

@@ -155,6 +155,32 @@ fn value_checks_are_regenerated_from_prefect() {
     );
 }
 
+/// The values that hold back an unallowed project file (data/prefect-defaults.tsv) are Prefect
+/// 3.9.1's own: made again from the real package, they are the committed file.
+#[test]
+fn neutral_values_are_regenerated_from_prefect() {
+    let Some(v) = venv() else { return };
+    let out = Command::new(v.join("bin/python"))
+        .arg(format!(
+            "{}/scripts/prefect-defaults.py",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .env("DO_NOT_TRACK", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let committed = std::fs::read_to_string(format!(
+        "{}/data/prefect-defaults.tsv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    assert_eq!(
+        stdout(&out),
+        committed,
+        "data/prefect-defaults.tsv is stale: run scripts/prefect-defaults.py with the prefect venv"
+    );
+}
+
 /// Issue 17, item 6: `config set` accepts exactly what Prefect's own validation accepts (the
 /// check `prefect config set` runs: `Profile.validate_settings`), for the catalogue's bool, int,
 /// float and Literal settings and a sample of values: fixed hard cases plus seeded random ones.

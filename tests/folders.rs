@@ -214,14 +214,19 @@ fn project_files_apply_only_once_allowed() {
             "http://dev2/api",
             "{shell}: revoked"
         );
-        assert_eq!(t.var("PREFECT_LOGGING_LEVEL"), "<unset>", "{shell}");
+        // Held at Prefect's default, as the file is not allowed any more.
+        assert_eq!(t.var("PREFECT_LOGGING_LEVEL"), "INFO", "{shell}");
 
         // Allowed again, then denied.
         t.run("prefectx allow");
         assert_eq!(t.var("PREFECT_LOGGING_LEVEL"), "ERROR", "{shell}");
         let out = t.run("prefectx deny");
         assert!(out.contains("Denied"), "{shell}: {out}");
-        assert_eq!(t.var("PREFECT_LOGGING_LEVEL"), "<unset>", "{shell}: denied");
+        assert_eq!(
+            t.var("PREFECT_LOGGING_LEVEL"),
+            "INFO",
+            "{shell}: denied, held back"
+        );
 
         // Leaving an applied folder restores exactly the profile's environment.
         t.run("prefectx allow");

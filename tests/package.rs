@@ -155,7 +155,10 @@ fn the_debian_package_installs_and_works() {
         }
         let screen = t.wait_for("workspace");
         assert!(screen.contains("profile"), "{shell}: {screen}");
+        // C-c ends the listing; on a loaded machine it can land while zsh still runs the
+        // completion and leave the typed words, which C-u clears.
         t.keys(&["C-c"]);
+        t.keys(&["C-u"]);
         t.keys(&["prefectx use pr", "Tab"]);
         t.wait_for("prefectx use prod");
     }

@@ -14,6 +14,7 @@ pub fn run(a: EnvArgs) -> Result<i32> {
     // The profile, with the allowed project files of this folder on top (issue 11).
     let (mut resolved, _) = crate::here::environment(&profiles, &name)?;
     crate::keyring_profiles::fill(&profiles.loc.path, &name, &mut resolved.settings)?;
+    crate::here::hold_back(&profiles, &mut resolved.settings);
     for w in &resolved.warnings {
         output::warn(w);
     }

@@ -16,6 +16,7 @@ pub fn run(a: ExecArgs) -> Result<i32> {
     // with that profile would read them (issue 11).
     let (mut resolved, _) = crate::here::environment(&profiles, &a.name)?;
     crate::keyring_profiles::fill(&profiles.loc.path, &a.name, &mut resolved.settings)?;
+    crate::here::hold_back(&profiles, &mut resolved.settings);
     for w in &resolved.warnings {
         output::warn(w);
     }

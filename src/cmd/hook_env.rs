@@ -327,16 +327,11 @@ fn apply(
     // `--export profile` (PREFECTX_EXPORT=profile, issue 15): only the selector goes out, and
     // Prefect resolves the profile, the project files and one-shot selectors itself.
     let selector_only = env(effective::EXPORT).as_deref() == Some("profile");
-    let (from, noted) = if selector_only {
-        (Vec::new(), env(effective::NOTED))
-    } else {
-        crate::here::project_over(&mut resolved.settings, &name)
-    };
-    let plan = if selector_only {
-        plan::selector_only(&resolved)
-    } else {
-        plan::plan(&resolved)
-    };
+    let over = crate::here::project_over(&mut resolved.settings, &name, &loc.path, !selector_only);
+    let from = over.from;
+    let noted = over.noted;
+    let held: Vec<String> = over.held.iter().map(|(k, _)| k.clone()).collect();
+    let plan = plan::with_held(&mut resolved, over.held, selector_only);
     // Values the user changed by hand are replaced by an automatic re-apply: say which, once
     // (issue 17). The digests, never the values, are kept for the next time.
     let digests = crate::handmade::Digests::load();
@@ -388,6 +383,10 @@ fn apply(
         ),
         (effective::NOTED, noted),
         (effective::PASSED, passed),
+        (
+            effective::ABSENT,
+            Some(held.join(" ")).filter(|h| !h.is_empty()),
+        ),
     ] {
         match value {
             Some(v) => shell.export(out, var, &v),

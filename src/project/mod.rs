@@ -268,14 +268,78 @@ pub fn overlay(
     applied
 }
 
+/// What keeps the project files of a folder that is not allowed absent for Prefect too
+/// (docs/prefect-compat.md, "Unallowed files"): Prefect reads `.env`, `prefect.toml` and
+/// pyproject itself for every setting the environment does not name, in any spelling or case,
+/// and the environment beats them all. So for each setting such a file names, the value Prefect
+/// would resolve without the file is exported: the profile's, else Prefect's default.
+#[derive(Debug, Default)]
+pub struct Absent {
+    /// Exports that hold the files' settings at what Prefect resolves without them.
+    pub exports: Vec<(String, String)>,
+    /// Settings the files name that no exported value can hold back (default None, or
+    /// computed): Prefect run here still reads them from the files.
+    pub loose: Vec<String>,
+}
+
+/// The files' settings held back for a folder that is not allowed. `settings` are the
+/// profile's (canonical names); `exported` says whether they are exported already (values
+/// mode) or not (`--export profile`, where Prefect reads the profile itself and the files would
+/// beat it). `profiles_path` is the file this shell uses. Names in `keep` are the user's.
+pub fn absent(
+    project: Option<&Project>,
+    settings: &[(String, String)],
+    exported: bool,
+    profiles_path: &Path,
+    keep: &[String],
+) -> Absent {
+    let mut out = Absent::default();
+    let Some(p) = project.filter(|p| !p.trusted()) else {
+        return out;
+    };
+    let kept = |n: &str| {
+        keep.iter()
+            .any(|k| settings::lookup(k).map_or(k.as_str(), |s| s.canonical) == n)
+    };
+    for f in p.mattering() {
+        for (name, _) in &f.sets {
+            if kept(name) || out.exports.iter().any(|(k, _)| k == name) || out.loose.contains(name)
+            {
+                continue;
+            }
+            if name == "PREFECT_PROFILES_PATH" {
+                // Prefect's runtime takes the profiles file from `.env` and the TOML files too
+                // (settings/sources.py, `_get_profiles_path`), unless the environment names one.
+                if !user_profiles_path() {
+                    out.exports
+                        .push((name.clone(), profiles_path.to_string_lossy().into_owned()));
+                }
+                continue;
+            }
+            match settings.iter().find(|(k, _)| k == name) {
+                Some(_) if exported => {}
+                Some((k, v)) => out.exports.push((k.clone(), v.clone())),
+                None => match settings::neutral(name) {
+                    Some(v) => out.exports.push((name.clone(), v.to_string())),
+                    None => out.loose.push(name.clone()),
+                },
+            }
+        }
+    }
+    out
+}
+
 /// True when PREFECT_PROFILES_PATH in the environment is the user's, not one the hook exported
-/// from a project file (listed in `__PREFECTX_FROM`).
+/// for a project file (listed in `__PREFECTX_FROM` or `__PREFECTX_ABSENT`).
 pub fn user_profiles_path() -> bool {
     std::env::var_os("PREFECT_PROFILES_PATH").is_some_and(|v| !v.is_empty())
         && !from_project("PREFECT_PROFILES_PATH")
 }
 
-/// True when the hook applied `name` from a project file (its state `__PREFECTX_FROM`).
+/// True when the hook exported `name` for a project file: applied from an allowed one
+/// (`__PREFECTX_FROM`) or held back for one that is not (`__PREFECTX_ABSENT`).
 pub fn from_project(name: &str) -> bool {
-    crate::effective::var(crate::effective::FROM).is_some_and(|l| l.split(' ').any(|n| n == name))
+    [crate::effective::FROM, crate::effective::ABSENT]
+        .iter()
+        .any(|v| crate::effective::var(v).is_some_and(|l| l.split(' ').any(|n| n == name)))
 }
