@@ -109,12 +109,13 @@ __prefectx_apply() {
 # `command prefect` bypasses this; PREFECTX_WRAP_PREFECT=0 turns it off.
 prefect() {
   if [[ "${PREFECTX_WRAP_PREFECT-}" != 0 && "${PREFECTX_EXPORT-}" != profile ]]; then
-    \builtin local __prefectx_name= __prefectx_a __prefectx_next=
+    \builtin local __prefectx_name= __prefectx_a __prefectx_next= __prefectx_sub= __prefectx_i=0
     if [[ -n "${PREFECT_PROFILE+set}" && "${PREFECT_PROFILE-}" != "${__PREFECTX_APPLIED-}" ]]; then
       __prefectx_name="$PREFECT_PROFILE"
     fi
     # Root options come before the sub-command; after it, -p belongs to the sub-command.
     for __prefectx_a in "$@"; do
+      __prefectx_i=$((__prefectx_i + 1))
       if [[ -n "$__prefectx_next" ]]; then
         __prefectx_name="$__prefectx_a" __prefectx_next=
         continue
@@ -123,13 +124,28 @@ prefect() {
         --profile | -p) __prefectx_next=1 ;;
         --profile=*) __prefectx_name="${__prefectx_a#--profile=}" ;;
         -*) ;;
-        *) break ;;
+        *)
+          __prefectx_sub="$__prefectx_a"
+          break
+          ;;
       esac
     done
     if [[ -n "$__prefectx_name" ]]; then
       \command "$__prefectx_bin" exec "$__prefectx_name" -- prefect "$@"
       \builtin return
     fi
+    # Prefect's commands that choose profiles themselves or write the profiles file run as
+    # plain Prefect does with this shell's profile (docs/prefect-compat.md): the exported values
+    # would win over the profiles they load.
+    __prefectx_i=$((__prefectx_i + 1))
+    case "$__prefectx_sub:${!__prefectx_i-}" in
+      transfer:* | profile:* | profiles:* | config:* | cloud:login | cloud:logout | cloud:workspace)
+        if [[ -n "${__PREFECTX_APPLIED-}" ]]; then
+          \command "$__prefectx_bin" exec --plain "$__PREFECTX_APPLIED" -- prefect "$@"
+          \builtin return
+        fi
+        ;;
+    esac
   fi
   \command prefect "$@"
 }

@@ -113,6 +113,7 @@ function prefect --wraps prefect
         end
         set -l i 1
         set -l n (count $argv)
+        set -l sub
         while test $i -le $n
             switch $argv[$i]
                 case --profile -p
@@ -122,6 +123,7 @@ function prefect --wraps prefect
                     set name (string replace -- --profile= '' $argv[$i])
                 case '-*'
                 case '*'
+                    set sub $argv[$i]
                     break
             end
             set i (math $i + 1)
@@ -129,6 +131,16 @@ function prefect --wraps prefect
         if test -n "$name"
             command $__prefectx_bin exec $name -- prefect $argv
             return $status
+        end
+        # Prefect's own profile commands run as plain Prefect does (see the bash hook).
+        set -l next
+        test $i -lt $n; and set next $argv[(math $i + 1)]
+        switch "$sub:$next"
+            case 'transfer:*' 'profile:*' 'profiles:*' 'config:*' cloud:login cloud:logout cloud:workspace
+                if test -n "$__PREFECTX_APPLIED"
+                    command $__prefectx_bin exec --plain $__PREFECTX_APPLIED -- prefect $argv
+                    return $status
+                end
         end
     end
     command prefect $argv

@@ -99,11 +99,12 @@ __prefectx_apply() {
 # and `PREFECT_PROFILE=NAME prefect` run the real prefect with exactly NAME's environment.
 prefect() {
   if [[ "${PREFECTX_WRAP_PREFECT-}" != 0 && "${PREFECTX_EXPORT-}" != profile ]]; then
-    \builtin local __prefectx_name= __prefectx_a __prefectx_next=
+    \builtin local __prefectx_name= __prefectx_a __prefectx_next= __prefectx_sub= __prefectx_i=0
     if [[ -n "${PREFECT_PROFILE+set}" && "${PREFECT_PROFILE-}" != "${__PREFECTX_APPLIED-}" ]]; then
       __prefectx_name="$PREFECT_PROFILE"
     fi
     for __prefectx_a in "$@"; do
+      __prefectx_i=$((__prefectx_i + 1))
       if [[ -n "$__prefectx_next" ]]; then
         __prefectx_name="$__prefectx_a" __prefectx_next=
         continue
@@ -112,13 +113,22 @@ prefect() {
         (--profile | -p) __prefectx_next=1 ;;
         (--profile=*) __prefectx_name="${__prefectx_a#--profile=}" ;;
         (-*) ;;
-        (*) break ;;
+        (*) __prefectx_sub="$__prefectx_a"; break ;;
       esac
     done
     if [[ -n "$__prefectx_name" ]]; then
       \command "$__prefectx_bin" exec "$__prefectx_name" -- prefect "$@"
       \builtin return
     fi
+    # Prefect's own profile commands run as plain Prefect does (see the bash hook).
+    case "$__prefectx_sub:${argv[__prefectx_i + 1]-}" in
+      (transfer:* | profile:* | profiles:* | config:* | cloud:login | cloud:logout | cloud:workspace)
+        if [[ -n "${__PREFECTX_APPLIED-}" ]]; then
+          \command "$__prefectx_bin" exec --plain "$__PREFECTX_APPLIED" -- prefect "$@"
+          \builtin return
+        fi
+        ;;
+    esac
   fi
   \command prefect "$@"
 }

@@ -326,6 +326,9 @@ pub enum WorkspaceCmd {
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
+    /// For Prefect's own profile commands (the hook's `prefect` function): NAME as plain Prefect
+    #[arg(long, hide = true)]
+    pub plain: bool,
     #[arg(add = ArgValueCandidates::new(complete::profiles))]
     pub name: String,
     /// The command and its arguments (a `--` before it is optional, as with `env` and `sudo`)

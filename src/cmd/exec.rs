@@ -12,6 +12,9 @@ use crate::plan;
 pub fn run(a: ExecArgs) -> Result<i32> {
     let profiles = super::load()?;
     profiles.require(&a.name)?;
+    if a.plain {
+        return plain(&profiles, &a);
+    }
     // The profile, with the allowed project files of this folder on top, as Prefect run here
     // with that profile would read them (issue 11).
     let (mut resolved, _) = crate::here::environment(&profiles, &a.name)?;
@@ -44,4 +47,75 @@ pub fn run(a: ExecArgs) -> Result<i32> {
         format!("exec: cannot run {}: {err}", prog.to_string_lossy()),
         code,
     ))
+}
+
+/// `exec --plain NAME -- prefect ...`: what the hook's `prefect` function runs for Prefect's
+/// own commands that choose profiles by name or write the profiles file (`transfer`,
+/// `profile`, `config`, `cloud login/logout/workspace`; docs/prefect-compat.md, "Prefect's
+/// profile commands in a switched shell"). The shell's exported values would win over the
+/// profiles those commands load (`transfer --from p1` read the shell's server), so Prefect gets
+/// the environment plain Prefect has with `PREFECT_PROFILE=NAME`: no `PREFECT_*` of ours, only
+/// the user's kept ones and PREFECT_HOME/PREFECT_PROFILES_PATH. Project files that are not
+/// allowed stay absent: Prefect then runs in an empty private folder, where it reads none.
+fn plain(profiles: &crate::profiles::Profiles, a: &ExecArgs) -> Result<i32> {
+    let keep = plan::kept();
+    let (prog, args) = a
+        .command
+        .split_first()
+        .ok_or_else(|| Error::usage("exec needs a command after --"))?;
+    let mut cmd = Command::new(prog);
+    cmd.args(args);
+    for (k, _) in std::env::vars_os() {
+        let Some(k) = k.to_str() else { continue };
+        let ours = crate::profiles::is_emittable(k)
+            && !keep.iter().any(|x| x == k)
+            && (!crate::settings::ENV_ONLY.contains(&k) || crate::project::from_project(k));
+        if ours {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("PREFECT_PROFILE", &a.name);
+    let here = crate::project::here();
+    if here.is_some_and(|p| !p.trusted() && p.mattering().next().is_some()) {
+        let empty = empty_dir()?;
+        // The profiles file as this shell uses it, whatever folder Prefect runs in.
+        let cwd = std::env::current_dir().unwrap_or_default();
+        cmd.env("PREFECT_PROFILES_PATH", cwd.join(&profiles.loc.path));
+        cmd.current_dir(empty);
+    }
+    if crate::keyring_profiles::is_backed(&profiles.loc.path, &a.name) {
+        output::warn(&format!(
+            "profile {} keeps its key in the OS keyring, which `prefect` itself does not read",
+            output::q(&a.name)
+        ));
+    }
+    let err = cmd.exec();
+    Err(Error::with_code(
+        format!("exec: cannot run {}: {err}", prog.to_string_lossy()),
+        if err.kind() == std::io::ErrorKind::NotFound {
+            127
+        } else {
+            126
+        },
+    ))
+}
+
+/// An empty folder of ours (`~/.cache/prefectx/empty`, 0700) for a command that must not see
+/// the project files of the current folder: Prefect reads them from where it runs.
+fn empty_dir() -> Result<std::path::PathBuf> {
+    let dir = crate::paths::cache_dir()?.join("empty");
+    let _ = crate::paths::create_private_dir(&dir);
+    let private = crate::paths::PrivateDir::open(&dir).ok_or_else(|| {
+        Error::new(format!(
+            "{}: not a private folder of this user; not running Prefect there",
+            dir.display()
+        ))
+    })?;
+    if !private.names().is_empty() {
+        return Err(Error::new(format!(
+            "{}: not empty; prefectx keeps it empty to run Prefect without a folder's project files, remove what is in it",
+            dir.display()
+        )));
+    }
+    Ok(dir)
 }
