@@ -563,10 +563,10 @@ fn doctor_checks_offline_and_live() {
         text.contains("warn  PREFECT_API_URL in the environment differs"),
         "{text}"
     );
-    // Issue 11: the project file is not applied until allowed, and doctor says so (it used to
-    // say the file overrode the profile, which a prefectx shell's exports kept it from doing).
+    // The project file is not applied until allowed, and is held back for Prefect too;
+    // doctor says so.
     assert!(
-        text.contains("prefect.toml: not allowed, not applied (`prefectx allow` applies it); `prefect` run here uses it; sets PREFECT_API_URL"),
+        text.contains("prefect.toml: not allowed, held back for Prefect too (`prefectx allow` applies it); sets PREFECT_API_URL"),
         "{text}"
     );
     // A server profile: /health.
