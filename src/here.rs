@@ -164,10 +164,18 @@ pub fn project_over(
             )),
         }
     }
+    let mut held = absent.exports;
+    // `--export profile`: Prefect reads the profile from the file, where a profile kept in the
+    // OS keyring has no key; the key goes out beside the selector.
+    if !exported && crate::keyring_profiles::is_backed(profiles_path, profile) {
+        if let Some((k, v)) = settings.iter().find(|(k, _)| k == "PREFECT_API_KEY") {
+            held.push((k.clone(), v.clone()));
+        }
+    }
     Over {
         from,
         noted: noted.filter(|n| !n.is_empty()),
-        held: absent.exports,
+        held,
     }
 }
 

@@ -23,13 +23,13 @@ pub fn kept() -> Vec<String> {
 
 /// A name in PREFECTX_KEEP belongs to the user: prefectx never sets or unsets it, so a
 /// profile's value for it is not applied either (issue 17: `use p1; use p2` left p1's value in
-/// p2 and lost the user's own).
+/// p2 and lost the user's own), in any spelling.
 pub fn plan(profile: &Resolved) -> Plan {
     let keep = kept();
     let set: Vec<(String, String)> = profile
         .settings
         .iter()
-        .filter(|(k, _)| is_emittable(k) && !keep.iter().any(|x| x == k))
+        .filter(|(k, _)| is_emittable(k) && !crate::settings::is_kept(&keep, k))
         .cloned()
         .collect();
     with_selector(profile, set, &keep)

@@ -125,18 +125,14 @@ pub fn is_secret(name: &str) -> bool {
 /// never emits them from a profile, since they decide which file the shell follows.
 pub const ENV_ONLY: [&str; 2] = ["PREFECT_HOME", "PREFECT_PROFILES_PATH"];
 
-const DEFAULTS: &str = include_str!("../data/prefect-defaults.tsv");
-
-/// The value that, exported, makes Prefect 3.9.1's runtime resolve `canonical`'s default
-/// whatever a project file says (`data/prefect-defaults.tsv`, made from the real package by
-/// `scripts/prefect-defaults.py`). None when no exported value can stand for it: a default of
-/// None, or one computed from other settings or the home folder.
-pub fn neutral(canonical: &str) -> Option<&'static str> {
-    DEFAULTS
-        .lines()
-        .skip(1)
-        .find_map(|l| l.split_once('\t').filter(|(k, _)| *k == canonical))
-        .map(|(_, v)| v)
+/// True when `name` is the setting a kept name stands for, in any of its spellings: the user
+/// who keeps `PREFECT_TASK_DEFAULT_RETRIES` keeps `PREFECT_TASKS_DEFAULT_RETRIES` too, since
+/// Prefect reads the canonical name first and a second spelling exported by us would win
+/// (docs/prefect-compat.md, "Kept names").
+pub fn is_kept(keep: &[String], name: &str) -> bool {
+    let canonical = |n: &str| lookup(n).map_or(n.to_string(), |s| s.canonical.to_string());
+    let c = canonical(name);
+    keep.iter().any(|k| k == name || canonical(k) == c)
 }
 
 /// The closest known name, for "did you mean ...?".

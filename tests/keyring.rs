@@ -281,6 +281,50 @@ fn hooked_shells_apply_a_keyring_profile_and_a_switch_costs_one_more_process() {
     assert_eq!(d - c, 2);
 }
 
+/// `--export profile` (only PREFECT_PROFILE goes out, Prefect reads the profile itself): a
+/// profile kept in the OS keyring has no key in the file, so the key goes out beside the
+/// selector, and the real prefect sees it.
+#[test]
+fn export_profile_mode_gives_prefect_a_keyring_profiles_key() {
+    let Some(venv) = prefect_venv() else { return };
+    let server = standard();
+    let sb = sandbox(&server);
+    let Some(_ss) = SecretService::start(&sb) else {
+        return;
+    };
+    assert!(login_keyring(&sb, "prod").status.success());
+    assert!(!sb.read_profiles().contains(GOOD_KEY));
+    let path = format!(
+        "{}:{}",
+        venv.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .env_clear()
+        .envs(sb.envs())
+        .env("PATH", path)
+        .env("PREFECTX", BIN)
+        .env("PREFECT_PROFILE", "prod")
+        .current_dir(sb.home())
+        .args([
+            "-c",
+            "eval \"$(\"$PREFECTX\" hook bash --export profile)\" && prefect config view --show-secrets && env | grep '^__PREFECTX' || true",
+        ])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("PREFECT_API_KEY='{GOOD_KEY}'")),
+        "{text}{}",
+        stderr(&out)
+    );
+    let state: String = text
+        .lines()
+        .filter(|l| l.starts_with("__PREFECTX"))
+        .collect();
+    assert!(!state.contains(GOOD_KEY), "no key in the state: {state}");
+}
+
 #[test]
 fn rename_delete_and_logout_keep_the_keyring_in_step() {
     let server = standard();

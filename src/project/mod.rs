@@ -5,6 +5,7 @@
 //! where the user allowed them (trust.rs); elsewhere it says what they would change.
 
 pub mod dotenv;
+pub mod neutral;
 pub mod toml_file;
 
 use std::path::{Path, PathBuf};
@@ -253,7 +254,7 @@ pub fn overlay(
     };
     let mut applied = Vec::new();
     for (k, v) in p.settings() {
-        if keep.contains(&k) {
+        if settings::is_kept(keep, &k) {
             continue;
         }
         // A PREFECT_PROFILES_PATH the user exported wins, as the environment wins in Prefect.
@@ -297,10 +298,7 @@ pub fn absent(
     let Some(p) = project.filter(|p| !p.trusted()) else {
         return out;
     };
-    let kept = |n: &str| {
-        keep.iter()
-            .any(|k| settings::lookup(k).map_or(k.as_str(), |s| s.canonical) == n)
-    };
+    let kept = |n: &str| settings::is_kept(keep, n);
     for f in p.mattering() {
         for (name, _) in &f.sets {
             if kept(name) || out.exports.iter().any(|(k, _)| k == name) || out.loose.contains(name)
@@ -319,7 +317,7 @@ pub fn absent(
             match settings.iter().find(|(k, _)| k == name) {
                 Some(_) if exported => {}
                 Some((k, v)) => out.exports.push((k.clone(), v.clone())),
-                None => match settings::neutral(name) {
+                None => match neutral::neutral(name) {
                     Some(v) => out.exports.push((name.clone(), v.to_string())),
                     None => out.loose.push(name.clone()),
                 },
