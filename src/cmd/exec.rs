@@ -24,12 +24,7 @@ pub fn run(a: ExecArgs) -> Result<i32> {
         output::warn(w);
     }
     let plan = plan::plan(&resolved);
-    let (prog, args) = a
-        .command
-        .split_first()
-        .ok_or_else(|| Error::usage("exec needs a command after --"))?;
-    let mut cmd = Command::new(prog);
-    cmd.args(args);
+    let mut cmd = command(&a)?;
     for name in &plan.unset {
         cmd.env_remove(name);
     }
@@ -37,16 +32,7 @@ pub fn run(a: ExecArgs) -> Result<i32> {
         cmd.env(k, v);
     }
     // exec replaces this process, so signals and the exit status pass straight through.
-    let err = cmd.exec();
-    let code = if err.kind() == std::io::ErrorKind::NotFound {
-        127
-    } else {
-        126
-    };
-    Err(Error::with_code(
-        format!("exec: cannot run {}: {err}", prog.to_string_lossy()),
-        code,
-    ))
+    replace_with(cmd, &a)
 }
 
 /// `exec --plain NAME -- prefect ...`: what the hook's `prefect` function runs for Prefect's
@@ -59,16 +45,11 @@ pub fn run(a: ExecArgs) -> Result<i32> {
 /// allowed stay absent: Prefect then runs in an empty private folder, where it reads none.
 fn plain(profiles: &crate::profiles::Profiles, a: &ExecArgs) -> Result<i32> {
     let keep = plan::kept();
-    let (prog, args) = a
-        .command
-        .split_first()
-        .ok_or_else(|| Error::usage("exec needs a command after --"))?;
-    let mut cmd = Command::new(prog);
-    cmd.args(args);
+    let mut cmd = command(a)?;
     for (k, _) in std::env::vars_os() {
         let Some(k) = k.to_str() else { continue };
         let ours = crate::profiles::is_emittable(k)
-            && !keep.iter().any(|x| x == k)
+            && !crate::settings::is_kept(&keep, k)
             && (!crate::settings::ENV_ONLY.contains(&k) || crate::project::from_project(k));
         if ours {
             cmd.env_remove(k);
@@ -89,19 +70,42 @@ fn plain(profiles: &crate::profiles::Profiles, a: &ExecArgs) -> Result<i32> {
             output::q(&a.name)
         ));
     }
-    let err = cmd.exec();
-    Err(Error::with_code(
-        format!("exec: cannot run {}: {err}", prog.to_string_lossy()),
-        if err.kind() == std::io::ErrorKind::NotFound {
-            127
-        } else {
-            126
-        },
-    ))
+    replace_with(cmd, a)
 }
 
 /// An empty folder of ours (`~/.cache/prefectx/empty`, 0700) for a command that must not see
 /// the project files of the current folder: Prefect reads them from where it runs.
+/// The command line after `--`.
+fn command(a: &ExecArgs) -> Result<Command> {
+    let (prog, args) = a
+        .command
+        .split_first()
+        .ok_or_else(|| Error::usage("exec needs a command after --"))?;
+    let mut cmd = Command::new(prog);
+    cmd.args(args);
+    Ok(cmd)
+}
+
+/// Replaces this process with `cmd`; returns only when that fails (126, or 127 for a command
+/// that is not there, as shells do).
+fn replace_with(mut cmd: Command, a: &ExecArgs) -> Result<i32> {
+    let err = cmd.exec();
+    let prog = a
+        .command
+        .first()
+        .map(|p| p.to_string_lossy())
+        .unwrap_or_default();
+    let code = if err.kind() == std::io::ErrorKind::NotFound {
+        127
+    } else {
+        126
+    };
+    Err(Error::with_code(
+        format!("exec: cannot run {prog}: {err}"),
+        code,
+    ))
+}
+
 fn empty_dir() -> Result<std::path::PathBuf> {
     let dir = crate::paths::cache_dir()?.join("empty");
     let _ = crate::paths::create_private_dir(&dir);
