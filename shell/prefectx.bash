@@ -151,7 +151,7 @@ prefect() {
 }
 
 # `PREFECT_PROFILE=NAME cmd` for any other command cannot be fixed from here: say so before it
-# runs (a DEBUG trap: builtins only, no process). Another DEBUG trap already set still runs.
+# runs (once per command line, see __prefectx_debug; builtins only, no process).
 __prefectx_preexec() {
   [[ "$1" == *PREFECT_* ]] || \builtin return 0
   # A PREFECT_* value changed by hand (issue 17): the prompt marks it with `*` until the next
@@ -208,7 +208,68 @@ __prefectx_prompt() {
       __prefectx_folder_changed "$s"; }; then
     __prefectx_apply refresh
   fi
+  # Armed for the next command line (__prefectx_debug); bash-preexec, when loaded (before or
+  # after this hook), runs __prefectx_line from its preexec_functions instead.
+  if [[ -n "${__prefectx_trap-}" ]]; then
+    if \builtin declare -F __bp_preexec_invoke_exec >/dev/null; then
+      __prefectx_trap=
+      [[ " ${preexec_functions[*]-} " == *" __prefectx_line "* ]] || preexec_functions+=(__prefectx_line)
+    else
+      \builtin trap -- "$__prefectx_trap" DEBUG
+    fi
+  fi
   \builtin return "$__prefectx_status"
+}
+
+# One typed command line, before it runs: __prefectx_preexec on each of its commands, when it
+# names a PREFECT_ variable at all.
+__prefectx_line() {
+  [[ "$1" == *PREFECT_* ]] || \builtin return 0
+  \builtin local __prefectx_cmds="${1//&&/$'\n'}" __prefectx_c
+  __prefectx_cmds="${__prefectx_cmds//||/$'\n'}"
+  __prefectx_cmds="${__prefectx_cmds//[;|&]/$'\n'}"
+  while IFS= \builtin read -r __prefectx_c; do
+    __prefectx_preexec "${__prefectx_c#"${__prefectx_c%%[![:space:]]*}"}"
+  done <<<"$__prefectx_cmds"
+}
+
+# True when the DEBUG trap fired for one of PROMPT_COMMAND's own entries ($1: BASH_COMMAND),
+# not for the command line typed at the prompt.
+__prefectx_in_prompt() {
+  \builtin local IFS=$'\n;' __prefectx_e
+  \builtin local -a __prefectx_es
+  \builtin read -rd '' -a __prefectx_es <<<"${PROMPT_COMMAND[*]-}"
+  for __prefectx_e in "${__prefectx_es[@]}"; do
+    __prefectx_e="${__prefectx_e#"${__prefectx_e%%[![:space:]]*}"}"
+    __prefectx_e="${__prefectx_e%"${__prefectx_e##*[![:space:]]}"}"
+    [[ -n "$__prefectx_e" && "$__prefectx_e" == "$1" ]] && \builtin return 0
+  done
+  \builtin return 1
+}
+
+# The DEBUG trap, armed by the prompt: it runs before every simple command, so anything of ours
+# there must run once per command line, not per command (a loop typed at the prompt ran 25x
+# slower with a function in the trap). Its first run for the typed line reads the whole line
+# from history (one fork, no exec) and disarms the trap: bash 5.2 ignores `trap - DEBUG` inside
+# the trap's function, so the trap's own string does it, and puts back a DEBUG trap the user
+# had. $1 is BASH_COMMAND, $2 the `$_` the command line must still see (restored last).
+__prefectx_debug() {
+  __prefectx_last="$2"
+  # The rest of __prefectx_prompt after it armed the trap, or one of PROMPT_COMMAND's entries:
+  # not yet the typed line.
+  [[ " ${FUNCNAME[*]} " == *" __prefectx_prompt "* ]] && \builtin return 1
+  __prefectx_in_prompt "$1" && \builtin return 1
+  \builtin local __prefectx_l="$1"
+  if [[ -o history ]]; then
+    __prefectx_l="$(HISTTIMEFORMAT= \builtin history 1)"
+    if [[ "$__prefectx_l" =~ ^[[:space:]]*[0-9]+[*]?[[:space:]]+(.*)$ ]]; then
+      __prefectx_l="${BASH_REMATCH[1]}"
+    fi
+    # A line history did not keep (HISTCONTROL=ignorespace) leaves the previous one there.
+    [[ "$__prefectx_l" == *"$1"* ]] || __prefectx_l="$1"
+  fi
+  __prefectx_line "$__prefectx_l"
+  \builtin return 0
 }
 
 # PROMPT_COMMAND may be a string (maybe ending in `;`) or, since bash 5.1, an array.
@@ -221,21 +282,20 @@ elif [[ ";${PROMPT_COMMAND-};" != *";__prefectx_prompt;"* ]]; then
   PROMPT_COMMAND="__prefectx_prompt${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
 fi
 
-# The DEBUG trap, once. A trap already there (bash-preexec and others) runs first, so that what
-# it reads (`$_`, the previous command's last argument) is still what it expects; ours follows
-# on its own line, so that a comment ending the old trap cannot swallow it.
+# The trap the prompt arms, made once. A DEBUG trap already there (the user's) runs first, so
+# that what it reads (`$_`) is still what it expects, and is put back when ours disarms; ours
+# follows on its own line, so that a comment ending the old one cannot swallow it.
 if [[ -z "${__prefectx_trap_set-}" ]]; then
   __prefectx_trap_set=1
-  __prefectx_old_trap="$(\builtin trap -p DEBUG)"
-  __prefectx_old_trap="${__prefectx_old_trap#trap -- \'}"
-  __prefectx_old_trap="${__prefectx_old_trap%\' DEBUG}"
-  __prefectx_old_trap="${__prefectx_old_trap//\'\\\'\'/\'}"
-  if [[ -n "$__prefectx_old_trap" ]]; then
-    \builtin trap -- "$__prefectx_old_trap"$'\n''__prefectx_preexec "$BASH_COMMAND"' DEBUG
+  __prefectx_user_trap="$(\builtin trap -p DEBUG)"
+  __prefectx_user_trap="${__prefectx_user_trap#trap -- \'}"
+  __prefectx_user_trap="${__prefectx_user_trap%\' DEBUG}"
+  __prefectx_user_trap="${__prefectx_user_trap//\'\\\'\'/\'}"
+  if [[ -n "$__prefectx_user_trap" ]]; then
+    __prefectx_trap="$__prefectx_user_trap"$'\n''__prefectx_debug "$BASH_COMMAND" "$_" && { \builtin trap -- "$__prefectx_user_trap" DEBUG; : "$__prefectx_last"; }'
   else
-    \builtin trap -- '__prefectx_preexec "$BASH_COMMAND"' DEBUG
+    __prefectx_trap='__prefectx_debug "$BASH_COMMAND" "$_" && { \builtin trap - DEBUG; : "$__prefectx_last"; }'
   fi
-  \builtin unset __prefectx_old_trap
 fi
 
 __prefectx_apply init "$$"
