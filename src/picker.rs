@@ -2,11 +2,15 @@
 //! one is marked. Drawn on stderr and read from the terminal, so it works inside `$(...)`.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use dialoguer::console::Term;
 use dialoguer::FuzzySelect;
 
 use crate::error::{Error, Result};
+
+/// The terminal modes `on_ctrl_c_restore` puts back (null until a prompt saved them).
+static SAVED_MODES: AtomicPtr<libc::termios> = AtomicPtr::new(std::ptr::null_mut());
 
 pub fn is_interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
@@ -45,10 +49,24 @@ pub fn pick(prompt: &str, names: &[String], current: Option<&str>) -> Result<Opt
 /// (issue 17). While `f` runs, SIGINT shows the cursor, ends the line and exits 130 (128 +
 /// SIGINT), as an interrupted command does; only async-signal-safe calls in the handler.
 pub fn on_ctrl_c_restore<T>(f: impl FnOnce() -> T) -> T {
+    // The terminal's modes before the prompt: a hidden key prompt turns echo off, and an
+    // interrupted one left it off for the shell's next commands.
+    // SAFETY: a zeroed termios is a valid buffer for tcgetattr to fill.
+    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: fd 2 and a valid termios buffer.
+    if unsafe { libc::tcgetattr(2, &mut saved) } == 0 {
+        // Leaked on purpose: the handler may read it at any time until the process ends.
+        SAVED_MODES.store(Box::into_raw(Box::new(saved)), Ordering::SeqCst);
+    }
     extern "C" fn restore_and_exit(_: libc::c_int) {
         const SHOW_CURSOR: &[u8] = b"\x1b[?25h\n";
-        // SAFETY: write(2) and _exit(2) are async-signal-safe.
+        let modes = SAVED_MODES.load(Ordering::SeqCst);
+        // SAFETY: tcsetattr(3), write(2) and _exit(2) are async-signal-safe; `modes` is null
+        // or a termios leaked above and never freed.
         unsafe {
+            if !modes.is_null() {
+                libc::tcsetattr(2, libc::TCSANOW, modes);
+            }
             libc::write(2, SHOW_CURSOR.as_ptr().cast(), SHOW_CURSOR.len());
             libc::_exit(130);
         }

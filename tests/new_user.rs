@@ -222,6 +222,27 @@ fn ctrl_c_in_a_picker_restores_the_cursor_and_exits_130() {
     assert!(s.contains("EXIT=130"), "{s}");
     assert!(t.cursor_visible(), "login: cursor left hidden");
     assert_eq!(sb.read_profiles(), FILE);
+
+    // Ctrl-C at the hidden key prompt, in an interactive bash: the terminal echoes again.
+    let t = Tmux::shell(&sb, "bash", &rc_text("bash", ""), "login-key-ctrlc");
+    t.keys(&[
+        "-l",
+        &format!("PREFECT_CLOUD_API_URL=http://127.0.0.1:9/api '{BIN}' login"),
+    ]);
+    t.keys(&["Enter"]);
+    t.wait_for("How would you like to authenticate?");
+    t.keys(&["Down"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Paste your API key");
+    t.keys(&["C-c"]);
+    t.keys(&[
+        "-l",
+        "stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e -echo | sed 's/^/MO''DE=/'",
+    ]);
+    t.keys(&["Enter"]);
+    // (The typed line spells it MO''DE=, so only the output matches.)
+    let s = t.wait_for("MODE=");
+    assert!(s.contains("MODE=echo"), "echo left off: {s}");
 }
 
 /// Item 9: names shown as they are typed, quoted only when needed; columns by display width.
