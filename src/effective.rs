@@ -48,6 +48,17 @@ pub const EXPORT: &str = "PREFECTX_EXPORT";
 /// Names the user keeps (plan.rs).
 pub const KEEP: &str = "PREFECTX_KEEP";
 
+/// True when `name` is the setting a kept name stands for, in any of its spellings: the user
+/// who keeps `PREFECT_TASK_DEFAULT_RETRIES` keeps `PREFECT_TASKS_DEFAULT_RETRIES` too, since
+/// Prefect reads the canonical name first and a second spelling exported by us would win
+/// (docs/prefect-compat.md, "Kept names").
+pub fn is_kept(keep: &[String], name: &str) -> bool {
+    let canonical =
+        |n: &str| crate::settings::lookup(n).map_or(n.to_string(), |s| s.canonical.to_string());
+    let c = canonical(name);
+    keep.iter().any(|k| k == name || canonical(k) == c)
+}
+
 /// A variable's value, when set and not empty (the hook's state is never an empty string).
 pub fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|s| !s.is_empty())

@@ -29,7 +29,7 @@ pub fn plan(profile: &Resolved) -> Plan {
     let set: Vec<(String, String)> = profile
         .settings
         .iter()
-        .filter(|(k, _)| is_emittable(k) && !crate::settings::is_kept(&keep, k))
+        .filter(|(k, _)| is_emittable(k) && !crate::effective::is_kept(&keep, k))
         .cloned()
         .collect();
     with_selector(profile, set, &keep)

@@ -125,16 +125,6 @@ pub fn is_secret(name: &str) -> bool {
 /// never emits them from a profile, since they decide which file the shell follows.
 pub const ENV_ONLY: [&str; 2] = ["PREFECT_HOME", "PREFECT_PROFILES_PATH"];
 
-/// True when `name` is the setting a kept name stands for, in any of its spellings: the user
-/// who keeps `PREFECT_TASK_DEFAULT_RETRIES` keeps `PREFECT_TASKS_DEFAULT_RETRIES` too, since
-/// Prefect reads the canonical name first and a second spelling exported by us would win
-/// (docs/prefect-compat.md, "Kept names").
-pub fn is_kept(keep: &[String], name: &str) -> bool {
-    let canonical = |n: &str| lookup(n).map_or(n.to_string(), |s| s.canonical.to_string());
-    let c = canonical(name);
-    keep.iter().any(|k| k == name || canonical(k) == c)
-}
-
 /// The closest known name, for "did you mean ...?".
 pub fn suggest(name: &str) -> Option<&'static str> {
     let upper = name.to_ascii_uppercase();
@@ -202,6 +192,19 @@ fn checks_of(canonical: &str) -> &'static str {
         .skip(1)
         .find_map(|l| l.strip_prefix(canonical)?.strip_prefix('\t'))
         .unwrap_or("")
+}
+
+/// True when Prefect's environment source decodes `canonical`'s value as JSON (the `json`
+/// check), so a string from the profile or a TOML file must be exported JSON-quoted to reach
+/// Prefect as the same string (docs/prefect-compat.md, "Values read as JSON from the
+/// environment").
+pub fn reads_json(canonical: &str) -> bool {
+    checks_of(canonical).split_whitespace().any(|c| c == "json")
+}
+
+/// `s` as a JSON string literal.
+pub fn json_quoted(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
 }
 
 /// Digits with single underscores between them, as pydantic reads numbers (issue 17).

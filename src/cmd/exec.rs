@@ -49,7 +49,7 @@ fn plain(profiles: &crate::profiles::Profiles, a: &ExecArgs) -> Result<i32> {
     for (k, _) in std::env::vars_os() {
         let Some(k) = k.to_str() else { continue };
         let ours = crate::profiles::is_emittable(k)
-            && !crate::settings::is_kept(&keep, k)
+            && !crate::effective::is_kept(&keep, k)
             && (!crate::settings::ENV_ONLY.contains(&k) || crate::project::from_project(k));
         if ours {
             cmd.env_remove(k);

@@ -17,6 +17,8 @@ pub struct Entry {
     pub line: usize,
     /// The value as Prefect would stringify it, or why it cannot be used.
     pub value: std::result::Result<String, String>,
+    /// The value was a TOML string (Prefect hands it over as a string, not as JSON).
+    pub string: bool,
 }
 
 #[derive(Debug, Clone)]

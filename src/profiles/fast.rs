@@ -153,12 +153,13 @@ fn value(s: &str) -> Option<(Cow<'_, str>, &str)> {
     }
 }
 
-/// `KEY = VALUE [# comment]`.
-fn assignment(line: &str) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
+/// `KEY = VALUE [# comment]`, and whether VALUE is a string.
+fn assignment(line: &str) -> Option<(Cow<'_, str>, Cow<'_, str>, bool)> {
     let (k, rest) = key(line)?;
-    let rest = rest.trim_start_matches(is_ws).strip_prefix('=')?;
-    let (v, rest) = value(rest.trim_start_matches(is_ws))?;
-    end_ok(rest).then_some((k, v))
+    let raw = rest.trim_start_matches(is_ws).strip_prefix('=')?;
+    let raw = raw.trim_start_matches(is_ws);
+    let (v, rest) = value(raw)?;
+    end_ok(rest).then_some((k, v, raw.starts_with(['"', '\''])))
 }
 
 /// Lines of `text` with their 1-based numbers and the byte offset where the next line starts;
@@ -240,7 +241,7 @@ pub fn parse(text: &str) -> Option<Parsed> {
         if line.starts_with('[') {
             return None;
         }
-        let (k, v) = assignment(line)?;
+        let (k, v, _) = assignment(line)?;
         if table.is_some() {
             if keys.contains(&k) {
                 return None;
@@ -278,11 +279,12 @@ pub fn entries(body: &str, first_line: usize) -> Vec<Entry> {
             if line.is_empty() || line.starts_with('#') {
                 return None;
             }
-            let (k, v) = assignment(line)?;
+            let (k, v, string) = assignment(line)?;
             Some(Entry {
                 key: k.into_owned(),
                 line: line_no,
                 value: Ok(v.into_owned()),
+                string,
             })
         })
         .collect()

@@ -182,6 +182,7 @@ impl Profiles {
                         key: key.to_string(),
                         line,
                         value,
+                        string: matches!(v, Item::Value(toml_edit::Value::String(_))),
                     });
                 }
                 file.push(FileProfile::new(name.to_string(), entries));
@@ -286,11 +287,15 @@ impl Profiles {
                     warnings.push(warn("can only come from the environment"));
                     continue;
                 }
-                match settings::lookup(key) {
-                    Some(s) if s.is_alias() => {
-                        from_alias.push((s.canonical.to_string(), value.clone()))
+                let value = match settings::lookup(key) {
+                    Some(s) if e.string && settings::reads_json(s.canonical) => {
+                        settings::json_quoted(value)
                     }
-                    _ => settings.push((key.to_string(), value.clone())),
+                    _ => value.clone(),
+                };
+                match settings::lookup(key) {
+                    Some(s) if s.is_alias() => from_alias.push((s.canonical.to_string(), value)),
+                    _ => settings.push((key.to_string(), value)),
                 }
             }
             // An alias counts only when its canonical name is absent (docs/prefect-compat.md, "Writing the file").

@@ -146,10 +146,13 @@ fn read(name: &str, text: &str) -> Result<Vec<(String, String)>, String> {
         toml_file::leaves(text, header)
             .map_err(|e| format!("not valid TOML ({e}); `prefect` fails in this folder too"))?
             .into_iter()
-            .filter_map(|(acc, v)| {
+            .filter_map(|(acc, v, string)| {
                 let canonical = settings::by_accessor(&acc)?.canonical;
                 Some(if v.contains('\0') {
                     Err(nul(text, acc.rsplit('.').next().unwrap_or(&acc), canonical))
+                } else if string && settings::reads_json(canonical) {
+                    // Read as a string from the file, as JSON from the environment.
+                    Ok((canonical.to_string(), settings::json_quoted(&v)))
                 } else {
                     Ok((canonical.to_string(), v))
                 })
@@ -254,7 +257,7 @@ pub fn overlay(
     };
     let mut applied = Vec::new();
     for (k, v) in p.settings() {
-        if settings::is_kept(keep, &k) {
+        if crate::effective::is_kept(keep, &k) {
             continue;
         }
         // A PREFECT_PROFILES_PATH the user exported wins, as the environment wins in Prefect.
@@ -298,7 +301,7 @@ pub fn absent(
     let Some(p) = project.filter(|p| !p.trusted()) else {
         return out;
     };
-    let kept = |n: &str| settings::is_kept(keep, n);
+    let kept = |n: &str| crate::effective::is_kept(keep, n);
     for f in p.mattering() {
         for (name, _) in &f.sets {
             if kept(name) || out.exports.iter().any(|(k, _)| k == name) || out.loose.contains(name)

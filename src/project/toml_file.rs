@@ -4,9 +4,12 @@
 
 use toml_edit::{DocumentMut, Item, Value};
 
-/// `(accessor, value)` for every leaf of `table` (after `header`, e.g. `["tool", "prefect"]`),
-/// with the value as Python's `str()` shows it: Prefect reads the same text from the environment.
-pub fn leaves(text: &str, header: &[&str]) -> Result<Vec<(String, String)>, String> {
+/// `(accessor, value, is a string)` for every leaf of `table` (after `header`, e.g.
+/// `["tool", "prefect"]`), with the value as Python's `str()` shows it: Prefect reads the same
+/// text from the environment.
+pub type Leaf = (String, String, bool);
+
+pub fn leaves(text: &str, header: &[&str]) -> Result<Vec<Leaf>, String> {
     let doc: DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| e.message().trim().replace('\n', " "))?;
@@ -22,7 +25,7 @@ pub fn leaves(text: &str, header: &[&str]) -> Result<Vec<(String, String)>, Stri
     Ok(out)
 }
 
-fn walk(item: &Item, path: &mut Vec<String>, out: &mut Vec<(String, String)>) {
+fn walk(item: &Item, path: &mut Vec<String>, out: &mut Vec<Leaf>) {
     let table: Option<Vec<(&str, &Item)>> = match item {
         Item::Table(t) => Some(t.iter().collect()),
         Item::Value(Value::InlineTable(_)) => {
@@ -40,7 +43,7 @@ fn walk(item: &Item, path: &mut Vec<String>, out: &mut Vec<(String, String)>) {
         }
         None => {
             if let Some(v) = item.as_value() {
-                out.push((path.join("."), python_str(v)));
+                out.push((path.join("."), python_str(v), v.is_str()));
             }
         }
     }
@@ -102,19 +105,19 @@ mod tests {
         assert_eq!(
             leaves(t, &[]).unwrap(),
             vec![
-                ("profiles_path".to_string(), "/p".to_string()),
-                ("api.url".into(), "u".into()),
-                ("client.max_retries".into(), "3".into()),
-                ("client.csrf_support_enabled".into(), "False".into()),
-                ("server.database.timeout".into(), "3.0".into()),
+                ("profiles_path".to_string(), "/p".to_string(), true),
+                ("api.url".into(), "u".into(), true),
+                ("client.max_retries".into(), "3".into(), false),
+                ("client.csrf_support_enabled".into(), "False".into(), false),
+                ("server.database.timeout".into(), "3.0".into(), false),
             ]
         );
         let py = "[project]\nname='x'\n[tool.prefect]\napi.url = 'v'\n[tool.prefect.client]\nmax_retries = 2\n";
         assert_eq!(
             leaves(py, &["tool", "prefect"]).unwrap(),
             vec![
-                ("api.url".to_string(), "v".to_string()),
-                ("client.max_retries".into(), "2".into())
+                ("api.url".to_string(), "v".to_string(), true),
+                ("client.max_retries".into(), "2".into(), false)
             ]
         );
         assert!(leaves("[api", &[]).is_err());

@@ -1,0 +1,384 @@
+//! Prefect's own settings test cases (tests/data/prefect-setting-cases.tsv, ported from
+//! PrefectHQ/prefect tests/test_settings.py, `TestSettingValues`): every supported setting set
+//! through each of Prefect's sources (the profile, a kept variable in the environment, `.env`,
+//! `prefect.toml`, `pyproject.toml`) in an allowed folder. For each, prefect 3.9.1 resolves
+//! every field of its settings twice: plainly, and in the environment `eval "$(prefectx env)"`
+//! gives in that folder. The two must agree.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::*;
+
+struct Setting {
+    name: String,
+    json: serde_json::Value,
+    env: String,
+}
+
+fn cases() -> Vec<Setting> {
+    let text = include_str!("data/prefect-setting-cases.tsv");
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let name = f.next()?.to_string();
+            let json = serde_json::from_str(f.next()?).ok()?;
+            let env = f.next()?.to_string();
+            Some(Setting { name, json, env })
+        })
+        // Names only the environment may set, and the test-mode-only ones (Prefect's own test
+        // skips these sources for them too).
+        .filter(|s| {
+            ![
+                "PREFECT_HOME",
+                "PREFECT_PROFILES_PATH",
+                "PREFECT_TEST_SETTING",
+                "PREFECT_TESTING_TEST_SETTING",
+            ]
+            .contains(&s.name.as_str())
+        })
+        .collect()
+}
+
+/// A TOML literal for a JSON value, as Prefect's test writes it (`toml.dump`).
+fn toml(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => common::toml_str(s),
+        serde_json::Value::Array(a) => {
+            format!("[{}]", a.iter().map(toml).collect::<Vec<_>>().join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The setting's accessor (`server.database.timeout`) from the catalogue prefectx embeds.
+fn accessor(name: &str) -> String {
+    let tsv = include_str!("../data/prefect-settings.tsv");
+    tsv.lines()
+        .find_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f.first() == Some(&name)).then(|| f[3].to_string())
+        })
+        .unwrap_or_else(|| panic!("{name} is not in the catalogue"))
+}
+
+/// `[a.b]\nc = v` for accessor `a.b.c` under `prefix` tables.
+fn toml_file(prefix: &str, name: &str, v: &serde_json::Value) -> String {
+    let acc = accessor(name);
+    let (table, key) = acc
+        .rsplit_once('.')
+        .map_or((prefix.to_string(), acc.as_str()), |(t, k)| {
+            (
+                if prefix.is_empty() {
+                    t.to_string()
+                } else {
+                    format!("{prefix}.{t}")
+                },
+                k,
+            )
+        });
+    if table.is_empty() {
+        format!("{key} = {}\n", toml(v))
+    } else {
+        format!("[{table}]\n{key} = {}\n", toml(v))
+    }
+}
+
+struct Case {
+    label: String,
+    dir: PathBuf,
+    plain: BTreeMap<String, String>,
+    ours: BTreeMap<String, String>,
+}
+
+fn our_env(sb: &Sandbox, dir: &Path, extra: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let out = Command::new("sh")
+        .env_clear()
+        .envs(sb.envs())
+        .envs(extra)
+        .env("PREFECTX", BIN)
+        .env("PWD", dir)
+        .current_dir(dir)
+        .args(["-c", "eval \"$(\"$PREFECTX\" env --shell sh)\" && env -0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut e = parse_env0(&out.stdout);
+    e.remove("PREFECTX");
+    e.remove("PWD");
+    e
+}
+
+/// Every field of Prefect's settings, flattened, for each `(folder, environment)`; a failure
+/// to build them is `{"error": first line}`. One Python process for all of them.
+fn resolve(
+    venv: &Path,
+    sb: &Sandbox,
+    envs: &[(PathBuf, BTreeMap<String, String>)],
+) -> Vec<BTreeMap<String, String>> {
+    let script = r#"
+import json, os, sys, warnings
+warnings.filterwarnings("ignore")
+from prefect.settings import Settings
+def flat(d, p=""):
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(flat(v, p + k + "."))
+        else:
+            out[p + k] = json.dumps(v, sort_keys=True, default=str)
+    return out
+for line in sys.stdin:
+    case = json.loads(line)
+    os.chdir(case["dir"])
+    os.environ.clear()
+    os.environ.update(case["env"])
+    try:
+        d = flat(Settings().model_dump(mode="json"))
+    except Exception as e:
+        d = {"error": str(e).splitlines()[0][:300]}
+    print(json.dumps(d), flush=True)
+"#;
+    let mut child = Command::new(venv.join("bin/python"))
+        .env_clear()
+        .envs(sb.envs())
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Written from a thread: Python answers each line as it comes, and both pipes would fill.
+    let lines: Vec<String> = envs
+        .iter()
+        .map(|(d, e)| serde_json::json!({"dir": d, "env": e}).to_string())
+        .collect();
+    let writer = std::thread::spawn(move || {
+        for l in lines {
+            writeln!(stdin, "{l}").unwrap();
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let dumps: Vec<BTreeMap<String, String>> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(dumps.len(), envs.len());
+    dumps
+}
+
+/// Settings whose value Prefect's environment source reads as JSON, while the profile and TOML
+/// files hand over a string as it is: a string from those is exported JSON-quoted, so Prefect
+/// resolves the same value, or fails the same way (`retry_extra_codes = "0"` is refused from a
+/// file, and exported bare used to read as an empty set).
+#[test]
+fn strings_prefect_reads_as_json_from_the_environment_agree() {
+    let Some(venv) = prefect_venv() else { return };
+    let sb = Sandbox::new();
+    let mut envs = Vec::new();
+    let mut labels = Vec::new();
+    for (i, v) in ["400", "400,500", "0", "[400]"].iter().enumerate() {
+        for source in ["profile", "prefect.toml"] {
+            let dir = sb.home().join(format!("j{i}-{}", source.replace('.', "")));
+            std::fs::create_dir_all(&dir).unwrap();
+            let mut profile = "active = \"p\"\n\n[profiles.p]\n".to_string();
+            if source == "profile" {
+                for n in [
+                    "PREFECT_CLIENT_RETRY_EXTRA_CODES",
+                    "PREFECT_TASKS_DEFAULT_RETRY_DELAY_SECONDS",
+                ] {
+                    profile.push_str(&format!("{n} = {}\n", common::toml_str(v)));
+                }
+            } else {
+                std::fs::write(
+                    dir.join("prefect.toml"),
+                    format!(
+                        "[client]\nretry_extra_codes = {0}\n[tasks]\ndefault_retry_delay_seconds = {0}\n",
+                        common::toml_str(v)
+                    ),
+                )
+                .unwrap();
+            }
+            std::fs::write(dir.join("profiles.toml"), profile).unwrap();
+            let mut extra = BTreeMap::new();
+            extra.insert(
+                "PREFECT_PROFILES_PATH".to_string(),
+                dir.join("profiles.toml").display().to_string(),
+            );
+            if source != "profile" {
+                let o = sb
+                    .cmd()
+                    .current_dir(&dir)
+                    .env("PWD", &dir)
+                    .envs(&extra)
+                    .args(["allow", "--yes"])
+                    .output()
+                    .unwrap();
+                assert!(o.status.success(), "{}", stderr(&o));
+            }
+            let mut plain = sb.envs();
+            plain.extend(extra.clone());
+            envs.push((dir.clone(), plain));
+            envs.push((dir.clone(), our_env(&sb, &dir, &extra)));
+            labels.push(format!("{v:?} via {source}"));
+        }
+    }
+    let dumps = resolve(&venv, &sb, &envs);
+    for (label, pair) in labels.iter().zip(dumps.chunks(2)) {
+        let (plain, ours) = (&pair[0], &pair[1]);
+        for k in [
+            "client.retry_extra_codes",
+            "tasks.default_retry_delay_seconds",
+            "error",
+        ] {
+            assert_eq!(plain.get(k), ours.get(k), "{label}: {k}");
+        }
+    }
+}
+
+#[test]
+fn prefects_own_setting_cases_resolve_the_same_with_prefectx() {
+    let Some(venv) = prefect_venv() else { return };
+    let sb = Sandbox::new();
+    let base = "active = \"p\"\n\n[profiles.p]\n";
+    let mut all = Vec::new();
+    let settings = cases();
+    // Each setting through two of the five sources, in turn, so that every source sees every
+    // kind of setting (all five for all settings: 1,630 cases, 93 s here; all agreed).
+    let sources = ["profile", "env", ".env", "prefect.toml", "pyproject.toml"];
+    for (i, s) in settings.iter().enumerate() {
+        for source in [sources[i % 5], sources[(i + 2) % 5]] {
+            let dir = sb.home().join(format!("c{i}-{}", source.replace('.', "")));
+            std::fs::create_dir_all(&dir).unwrap();
+            let mut extra = BTreeMap::new();
+            let profiles = match source {
+                "profile" => format!("{base}{} = {}\n", s.name, toml(&s.json)),
+                _ => base.to_string(),
+            };
+            let profiles_path = dir.join("profiles.toml");
+            std::fs::write(&profiles_path, profiles).unwrap();
+            extra.insert(
+                "PREFECT_PROFILES_PATH".to_string(),
+                profiles_path.display().to_string(),
+            );
+            match source {
+                "env" => {
+                    extra.insert(s.name.clone(), s.env.clone());
+                    extra.insert("PREFECTX_KEEP".into(), s.name.clone());
+                }
+                ".env" => {
+                    std::fs::write(dir.join(".env"), format!("{}={}\n", s.name, s.env)).unwrap()
+                }
+                "prefect.toml" => {
+                    std::fs::write(dir.join("prefect.toml"), toml_file("", &s.name, &s.json))
+                        .unwrap()
+                }
+                "pyproject.toml" => std::fs::write(
+                    dir.join("pyproject.toml"),
+                    toml_file("tool.prefect", &s.name, &s.json),
+                )
+                .unwrap(),
+                _ => {}
+            }
+            if source.contains('.') {
+                let o = sb
+                    .cmd()
+                    .current_dir(&dir)
+                    .env("PWD", &dir)
+                    .envs(&extra)
+                    .args(["allow", "--yes"])
+                    .output()
+                    .unwrap();
+                assert!(o.status.success(), "{}: {}", s.name, stderr(&o));
+            }
+            let mut plain = sb.envs();
+            plain.extend(extra.clone());
+            plain.remove("PREFECTX_KEEP");
+            let ours = our_env(&sb, &dir, &extra);
+            all.push(Case {
+                label: format!("{} via {source}", s.name),
+                dir,
+                plain,
+                ours,
+            });
+        }
+    }
+    // The reference: no source at all, to show the sources change what Prefect resolves.
+    let empty = sb.home().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("profiles.toml"), base).unwrap();
+    let mut reference = sb.envs();
+    reference.insert(
+        "PREFECT_PROFILES_PATH".into(),
+        empty.join("profiles.toml").display().to_string(),
+    );
+    all.push(Case {
+        label: "reference".into(),
+        dir: empty.clone(),
+        plain: reference.clone(),
+        ours: reference,
+    });
+    let envs: Vec<(PathBuf, BTreeMap<String, String>)> = all
+        .iter()
+        .flat_map(|c| {
+            [
+                (c.dir.clone(), c.plain.clone()),
+                (c.dir.clone(), c.ours.clone()),
+            ]
+        })
+        .collect();
+    let dumps = resolve(&venv, &sb, &envs);
+    let mut differ = Vec::new();
+    let mut failed = Vec::new();
+    let reference = &dumps[dumps.len() - 1];
+    let mut effective = 0;
+    for (c, pair) in all.iter().zip(dumps.chunks(2)) {
+        let (plain, ours) = (&pair[0], &pair[1]);
+        if let Some(e) = plain.get("error") {
+            failed.push(format!("{}: {e}", c.label));
+        }
+        if plain != reference {
+            effective += 1;
+        }
+        let fields: Vec<String> = plain
+            .keys()
+            .chain(ours.keys())
+            .filter(|k| plain.get(*k) != ours.get(*k))
+            .map(|k| format!("{k}: {:?} / {:?}", plain.get(k), ours.get(k)))
+            .collect();
+        if !fields.is_empty() {
+            differ.push(format!("{}: {}", c.label, fields.join("; ")));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "plain Prefect failed:\n{}",
+        failed.join("\n")
+    );
+    let cases = all.len() - 1;
+    eprintln!(
+        "{cases} cases ({} settings, two sources each): {} agree; the source changed what plain Prefect resolves in {effective}",
+        settings.len(),
+        cases - differ.len(),
+    );
+    // Most test values differ from the defaults; a source that changed nothing would show here.
+    assert!(
+        effective * 10 >= cases * 9,
+        "only {effective} of {cases} cases changed anything"
+    );
+    assert!(
+        differ.is_empty(),
+        "{} differ:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
+}
