@@ -284,3 +284,41 @@ fn values_roundtrip_into_nushell_both_ways() {
         assert!(!Path::new("/tmp/prefectx-nu-pwned").exists());
     }
 }
+
+/// The README's nushell line without the hook applies the unsets too: a stale key of another
+/// profile does not survive a switch.
+#[test]
+fn the_readme_line_without_the_hook_applies_unsets_too() {
+    if !have("nu") {
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let readme = include_str!("../README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.ends_with("# nushell"))
+        .expect("the README's nushell line")
+        .trim_end_matches("# nushell")
+        .replace("env local", "env dev")
+        .replace("prefectx ", &format!("^'{BIN}' "));
+    let out = Command::new("nu")
+        .env_clear()
+        .envs(sb.envs())
+        .env("PREFECT_API_KEY", "pnu_prodkey")
+        .env("PREFECT_LOGGING_LEVEL", "DEBUG")
+        .args([
+            "-n",
+            "-c",
+            &format!("{line}; $env | columns | where {{|c| $c starts-with 'PREFECT_'}} | sort | str join ','"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).trim(),
+        "PREFECT_API_URL,PREFECT_PROFILE",
+        "{}",
+        stderr(&out)
+    );
+}
