@@ -88,6 +88,45 @@ def --env --wrapped prefectx [...args: string@__prefectx_complete] {
   }
 }
 
+# Prefect's own selectors, as in the bash hook: `prefect --profile NAME ...`, `prefect -p NAME ...`
+# and a one-shot PREFECT_PROFILE run prefect with exactly NAME's environment (`prefectx exec`);
+# Prefect's commands that choose profiles themselves run as plain Prefect does with this shell's
+# profile (`exec --plain`, docs/prefect-compat.md); anything else runs prefect as it is.
+# `^prefect` bypasses this; PREFECTX_WRAP_PREFECT=0 turns it off.
+def --wrapped prefect [...args] {
+  let wrap = ($env.PREFECTX_WRAP_PREFECT? | default "") != "0" and ($env.PREFECTX_EXPORT? | default "") != "profile"
+  let applied = ($env.__PREFECTX_APPLIED? | default "")
+  mut name = ""
+  mut sub = ""
+  mut next = ""
+  if $wrap {
+    let wanted = ($env.PREFECT_PROFILE? | default "")
+    if $wanted != "" and $wanted != $applied { $name = $wanted }
+    mut i = 0
+    mut take = false
+    for a in $args {
+      if $take { $name = $a; $take = false; $i = $i + 1; continue }
+      if $a == "--profile" or $a == "-p" {
+        $take = true
+      } else if ($a | str starts-with "--profile=") {
+        $name = ($a | str substring 10..)
+      } else if not ($a | str starts-with "-") {
+        $sub = $a
+        $next = ($args | get -o ($i + 1) | default "")
+        break
+      }
+      $i = $i + 1
+    }
+  }
+  if $name != "" {
+    ^@PREFECTX@ exec $name -- prefect ...$args
+  } else if $wrap and $applied != "" and (($sub in [transfer profile profiles config]) or ($sub == "cloud" and $next in [login logout workspace])) {
+    ^@PREFECTX@ exec --plain $applied -- prefect ...$args
+  } else {
+    ^prefect ...$args
+  }
+}
+
 def __prefectx_mtime [p: string] {
   ls -D $p | get 0.modified
 }

@@ -322,3 +322,53 @@ fn the_readme_line_without_the_hook_applies_unsets_too() {
         stderr(&out)
     );
 }
+
+/// The nushell `prefect` function handles Prefect's selectors and Prefect's own profile
+/// commands as the bash, zsh and fish hooks do (a stub `prefect` prints what it got).
+#[test]
+fn the_nu_prefect_function_handles_selectors_and_profile_commands() {
+    if !have("nu") {
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let bin = sb.dir.path().join("stub");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(
+        bin.join("prefect"),
+        "#!/bin/sh\necho \"PROFILE=$PREFECT_PROFILE URL=$PREFECT_API_URL ARGS=$*\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(bin.join("prefect"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hook = sb.dir.path().join("hook.nu");
+    std::fs::write(&hook, sb.run(&["hook", "nu"]).stdout).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let script = format!(
+        "source '{}'; prefect deployment ls; prefect --profile prod deployment ls; prefect -p prod x; prefect profile use prod; prefect cloud login --key k; with-env {{PREFECT_PROFILE: prod}} {{ prefect version }}; prefect worker start -p pool",
+        hook.display()
+    );
+    let out = Command::new("nu")
+        .env_clear()
+        .envs(sb.envs())
+        .env("PATH", path)
+        .current_dir(sb.home())
+        .args(["-n", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "PROFILE=dev URL=http://dev/api ARGS=deployment ls\n\
+         PROFILE=prod URL=http://prod/api ARGS=--profile prod deployment ls\n\
+         PROFILE=prod URL=http://prod/api ARGS=-p prod x\n\
+         PROFILE=dev URL= ARGS=profile use prod\n\
+         PROFILE=dev URL= ARGS=cloud login --key k\n\
+         PROFILE=prod URL=http://prod/api ARGS=version\n\
+         PROFILE=dev URL=http://dev/api ARGS=worker start -p pool\n"
+    );
+}
