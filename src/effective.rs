@@ -166,6 +166,49 @@ pub fn looks_like_a_name(s: &str) -> bool {
             .all(|c| c.is_alphanumeric() || " -_.@+:/,~()".contains(c))
 }
 
+/// True when the file names no `active` but has an `ephemeral` table of its own: Prefect
+/// 3.9.1 then uses its built-in 'ephemeral', not the file's table, in its runtime and its CLI
+/// (settings/sources.py, ProfileSettingsTomlLoader; docs/prefect-compat.md, "A file without
+/// `active`"). Only `config view` shows the file's table.
+pub fn implicit_default(p: &Profiles) -> bool {
+    p.active.as_deref().is_none_or(str::is_empty)
+        && p.file_profile(crate::profiles::DEFAULT_PROFILE).is_some()
+}
+
+/// True when `why` took Prefect's default where the file has a table of that name.
+pub fn implicit(p: &Profiles, why: &Selected) -> bool {
+    matches!(why, Selected::Default) && implicit_default(p)
+}
+
+/// What applies for `name`: when Prefect's default was taken (`implicit`, see
+/// `implicit_default`), its built-in 'ephemeral', with PREFECT_PROFILE left out, or Prefect
+/// would read the file's table through it; else the profile.
+pub fn resolve(p: &Profiles, name: &str, implicit: bool) -> Result<crate::profiles::Resolved> {
+    if !implicit {
+        return p.resolve(name);
+    }
+    let settings = crate::profiles::bundled(DEFAULT_PROFILE)
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Ok(crate::profiles::Resolved {
+        name: DEFAULT_PROFILE.to_string(),
+        in_file: false,
+        implicit: true,
+        settings,
+        warnings: Vec::new(),
+    })
+}
+
+/// The line said when a shell takes Prefect's built-in 'ephemeral' over the file's table.
+pub fn implicit_line(p: &Profiles) -> String {
+    format!(
+        "prefectx: {} has no `active`, so Prefect uses its built-in '{DEFAULT_PROFILE}' and not the file's [profiles.{DEFAULT_PROFILE}]; this shell does the same (`prefectx use --global {DEFAULT_PROFILE}` makes the file's apply everywhere)",
+        p.loc.path.display()
+    )
+}
+
 /// The file's `active`, or Prefect's default when it names no profile (with a warning).
 pub fn active(p: &Profiles) -> (String, Selected) {
     match &p.active {
@@ -231,7 +274,8 @@ pub fn selector(at_init: bool) -> Selector {
     }
     match (wanted, applied) {
         (Some(w), Some(a)) if w != a => Selector::Chose(w),
-        (Some(w), None) if at_init => Selector::Chose(w),
+        // At init, or in a shell on Prefect's built-in default (nothing applied by name).
+        (Some(w), None) if at_init || var(ACTIVE).is_some() => Selector::Chose(w),
         (None, Some(_)) => Selector::Dropped,
         _ => Selector::Unchanged,
     }

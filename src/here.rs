@@ -14,8 +14,9 @@ use crate::project::{self, Project};
 pub fn environment(
     p: &Profiles,
     name: &str,
+    implicit: bool,
 ) -> crate::error::Result<(crate::profiles::Resolved, Vec<String>)> {
-    let mut r = p.resolve(name)?;
+    let mut r = effective::resolve(p, name, implicit)?;
     let keep = crate::plan::kept();
     let from = crate::project::overlay(crate::project::here(), &mut r.settings, &keep);
     Ok((r, from))
@@ -188,4 +189,38 @@ fn untrusted_note(p: &Project, profile: &str, loose: &[String]) {
     if !loose.is_empty() {
         output::note(&format!("prefectx: {}", loose_line(p, loose)));
     }
+}
+
+/// What a refresh knows about why the profile may have changed.
+pub struct Change<'a> {
+    pub current: Option<&'a str>,
+    pub by_folder: Option<&'a Path>,
+    pub init: bool,
+    /// The shell points at another profiles file now.
+    pub moved: bool,
+    /// A `.prefect-profile` decided at the last apply.
+    pub had_folder: bool,
+    /// There is one now (it may not choose).
+    pub seen: bool,
+}
+
+/// One line when the profile in effect changed without the user asking here: which, and why.
+pub fn say_now_using(name: &str, profiles_path: &Path, c: &Change) {
+    if c.current == Some(name) {
+        return;
+    }
+    let why = if let Some(path) = c.by_folder {
+        format!("named by {}", output::safe(&path.to_string_lossy()))
+    } else if c.init {
+        return;
+    } else if c.moved {
+        format!("the profiles file is now {}", profiles_path.display())
+    } else if c.had_folder && c.seen {
+        "the active profile; the .prefect-profile here does not choose".to_string()
+    } else if c.had_folder {
+        "the active profile; no .prefect-profile here".to_string()
+    } else {
+        "the active profile changed".to_string()
+    };
+    output::note(&format!("prefectx: now using {} ({why})", q(name)));
 }

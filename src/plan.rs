@@ -57,7 +57,9 @@ pub fn selector_only(profile: &Resolved) -> Plan {
 }
 
 fn with_selector(profile: &Resolved, mut set: Vec<(String, String)>, keep: &[String]) -> Plan {
-    set.push(("PREFECT_PROFILE".to_string(), profile.name.clone()));
+    if !profile.implicit {
+        set.push(("PREFECT_PROFILE".to_string(), profile.name.clone()));
+    }
     let mut unset: Vec<String> = std::env::vars_os()
         .filter_map(|(k, _)| k.into_string().ok())
         .filter(|k| is_emittable(k))

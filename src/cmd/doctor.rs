@@ -91,7 +91,11 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
             r.ok(&line);
         }
     }
-    let (mut resolved, _) = crate::here::environment(&profiles, &name)?;
+    let implicit = crate::effective::implicit(&profiles, &why);
+    if implicit {
+        r.warn(&crate::effective::implicit_line(&profiles)["prefectx: ".len()..]);
+    }
+    let (mut resolved, _) = crate::here::environment(&profiles, &name, implicit)?;
     // Where the key lives (issue 14).
     let in_file = resolved.get("PREFECT_API_KEY").is_some();
     match (in_file, crate::keyring_profiles::is_backed(&loc.path, &name)) {

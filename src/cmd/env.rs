@@ -10,9 +10,10 @@ use crate::shell::{nu, Shell};
 pub fn run(a: EnvArgs) -> Result<i32> {
     let profiles = super::load()?;
     let flag = a.name.as_deref().or(a.profile.profile.as_deref());
-    let (name, _) = crate::effective::select(&profiles, flag)?;
+    let (name, why) = crate::effective::select(&profiles, flag)?;
     // The profile, with the allowed project files of this folder on top (issue 11).
-    let (mut resolved, _) = crate::here::environment(&profiles, &name)?;
+    let implicit = crate::effective::implicit(&profiles, &why);
+    let (mut resolved, _) = crate::here::environment(&profiles, &name, implicit)?;
     crate::keyring_profiles::fill(&profiles.loc.path, &name, &mut resolved.settings)?;
     crate::here::hold_back(&profiles, &mut resolved.settings);
     for w in &resolved.warnings {

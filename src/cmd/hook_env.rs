@@ -148,7 +148,10 @@ fn apply(
     let active = profiles.global_active();
     // The profile this shell has now: what the hook applied last (PREFECT_PROFILE before
     // issue 15, for shells hooked by an older prefectx).
-    let current = env(effective::APPLIED).or_else(|| env("PREFECT_PROFILE"));
+    // (A shell on Prefect's built-in default has applied nothing by name: `active` it is.)
+    let current = env(effective::APPLIED)
+        .or_else(|| env("PREFECT_PROFILE"))
+        .or_else(|| env(effective::ACTIVE));
     let mut pin = env(effective::PIN);
     let mut prev = env(effective::PREV);
     let mut pin_tty = env(effective::PIN_TTY);
@@ -293,35 +296,26 @@ fn apply(
         (None, Some((n, path))) => (n, Some(path)),
         (None, None) => (active.clone(), None),
     };
-    let mut resolved = profiles.resolve(&name)?;
+    let implicit = pin.is_none() && by_folder.is_none() && effective::implicit_default(&profiles);
+    let mut resolved = effective::resolve(&profiles, &name, implicit)?;
     crate::keyring_profiles::fill(&loc.path, &name, &mut resolved.settings)?;
     switched.iter().for_each(|s: &String| output::note(s));
     for w in &resolved.warnings {
         output::warn(w);
     }
-    if matches!(action, Action::Refresh | Action::Init(_))
-        && !said
-        && pin.is_none()
-        && current.as_deref() != Some(&name)
-    {
-        let why = if let Some(path) = &by_folder {
-            Some(format!(
-                "named by {}",
-                output::safe(&path.to_string_lossy())
-            ))
-        } else if matches!(action, Action::Init(_)) {
-            None
-        } else if moved {
-            Some(format!("the profiles file is now {}", loc.path.display()))
-        } else if had_folder && seen.is_some() {
-            Some("the active profile; the .prefect-profile here does not choose".to_string())
-        } else if had_folder {
-            Some("the active profile; no .prefect-profile here".to_string())
-        } else {
-            Some("the active profile changed".to_string())
+    if matches!(action, Action::Refresh | Action::Init(_)) && !said && pin.is_none() {
+        let init = matches!(action, Action::Init(_));
+        let change = crate::here::Change {
+            current: current.as_deref(),
+            by_folder: by_folder.as_deref(),
+            init,
+            moved,
+            had_folder,
+            seen: seen.is_some(),
         };
-        if let Some(why) = why {
-            output::note(&format!("prefectx: now using {} ({why})", q(&name)));
+        crate::here::say_now_using(&name, &loc.path, &change);
+        if resolved.implicit && (init || env(effective::APPLIED).is_some()) {
+            output::note(&effective::implicit_line(&profiles));
         }
     }
     // `--export profile` (PREFECTX_EXPORT=profile, issue 15): only the selector goes out, and
@@ -364,7 +358,10 @@ fn apply(
         shell.export(out, effective::PREV, p);
     }
     shell.export(out, effective::ACTIVE, &active);
-    shell.export(out, effective::APPLIED, &name);
+    match resolved.implicit {
+        true => shell.unset(out, effective::APPLIED),
+        false => shell.export(out, effective::APPLIED, &name),
+    }
     // The name as the hook's own messages show it (output::safe): a profile name can hold
     // escape sequences, and the scripts print with builtins only.
     shell.set_local(out, "__prefectx_applied_shown", &output::safe(&name));

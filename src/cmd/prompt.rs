@@ -19,7 +19,8 @@ pub fn run(a: PromptArgs) -> Result<i32> {
         }
         Err(e) => return Err(e),
     };
-    let (r, from) = crate::here::environment(&profiles, &name)?;
+    let implicit = crate::effective::implicit(&profiles, &why);
+    let (r, from) = crate::here::environment(&profiles, &name, implicit)?;
     let mut text = prompt_text::text(&r, a.format.as_deref());
     if a.format.is_none() {
         let folder = matches!(why, crate::profiles::Selected::Folder(_));

@@ -43,6 +43,9 @@ pub struct Profiles {
 pub struct Resolved {
     pub name: String,
     pub in_file: bool,
+    /// Prefect's built-in default, taken because the file names no `active` (effective.rs):
+    /// PREFECT_PROFILE is not exported for it.
+    pub implicit: bool,
     pub settings: Vec<(String, String)>,
     /// One line each, already naming file, line, profile and key.
     pub warnings: Vec<String>,
@@ -307,6 +310,7 @@ impl Profiles {
             return Ok(Resolved {
                 name: name.to_string(),
                 in_file: true,
+                implicit: false,
                 settings,
                 warnings,
             });
@@ -315,6 +319,7 @@ impl Profiles {
             return Ok(Resolved {
                 name: name.to_string(),
                 in_file: false,
+                implicit: false,
                 settings: b
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))
