@@ -308,7 +308,7 @@ fn export_profile_mode_gives_prefect_a_keyring_profiles_key() {
         .current_dir(sb.home())
         .args([
             "-c",
-            "eval \"$(\"$PREFECTX\" hook bash --export profile)\" && prefect config view --show-secrets && env | grep '^__PREFECTX' || true",
+            "eval \"$(\"$PREFECTX\" hook bash --export profile)\" && prefect config view --show-secrets && \"$PREFECTX\" doctor --offline; env | grep '^__PREFECTX' || true",
         ])
         .output()
         .unwrap();
@@ -323,6 +323,9 @@ fn export_profile_mode_gives_prefect_a_keyring_profiles_key() {
         .filter(|l| l.starts_with("__PREFECTX"))
         .collect();
     assert!(!state.contains(GOOD_KEY), "no key in the state: {state}");
+    // doctor in that shell names the server and the key Prefect uses there.
+    assert!(text.contains("ok    target: cloud acme/prod"), "{text}");
+    assert!(text.contains("ok    API key: in the OS keyring"), "{text}");
 }
 
 #[test]

@@ -382,3 +382,91 @@ fn prefects_own_setting_cases_resolve_the_same_with_prefectx() {
         differ.join("\n")
     );
 }
+
+/// The profiles-file shapes of Prefect's own `TestLoadProfiles` (no file, an empty file, only
+/// `active`, a file without an `ephemeral` table, one with its own, a profile holding a setting
+/// under both its canonical and its legacy name, an environment variable with no file): plain
+/// Prefect and a hooked bash in the same environment resolve every field alike.
+#[test]
+fn prefects_load_profiles_cases_resolve_the_same_with_prefectx() {
+    let Some(venv) = prefect_venv() else { return };
+    let sb = Sandbox::new();
+    let shapes: [(&str, Option<&str>, &[(&str, &str)]); 8] = [
+        ("no profiles file", None, &[]),
+        ("an empty file", Some(""), &[]),
+        ("only active", Some("active = \"ephemeral\"\n"), &[]),
+        (
+            "no ephemeral table",
+            Some("[profiles.foo]\nPREFECT_API_KEY = \"bar\"\n"),
+            &[],
+        ),
+        (
+            "its own ephemeral table, no active",
+            Some("[profiles.ephemeral]\nPREFECT_API_KEY = \"foo\"\n\n[profiles.bar]\nPREFECT_API_KEY = \"bar\"\n"),
+            &[],
+        ),
+        (
+            "canonical and legacy name in one profile",
+            Some("active = \"test\"\n[profiles.test]\nPREFECT_API_DATABASE_TIMEOUT = \"42\"\nPREFECT_SERVER_DATABASE_TIMEOUT = \"99\"\n"),
+            &[],
+        ),
+        (
+            "a legacy name alone",
+            Some("active = \"test\"\n[profiles.test]\nPREFECT_API_DATABASE_TIMEOUT = \"42\"\n"),
+            &[],
+        ),
+        (
+            "a kept variable and no profiles file (Prefect #15981)",
+            None,
+            &[
+                ("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "false"),
+                ("PREFECTX_KEEP", "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE"),
+            ],
+        ),
+    ];
+    let mut envs = Vec::new();
+    for (i, (_, file, vars)) in shapes.iter().enumerate() {
+        let dir = sb.home().join(format!("l{i}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("profiles.toml");
+        if let Some(text) = file {
+            std::fs::write(&path, text).unwrap();
+        }
+        let mut extra: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        extra.insert("PREFECT_PROFILES_PATH".into(), path.display().to_string());
+        let mut plain = sb.envs();
+        plain.extend(extra.clone());
+        plain.remove("PREFECTX_KEEP");
+        let out = Command::new("bash")
+            .env_clear()
+            .envs(sb.envs())
+            .envs(&extra)
+            .env("PREFECTX", BIN)
+            .current_dir(&dir)
+            .args([
+                "-c",
+                "eval \"$(\"$PREFECTX\" hook bash)\" 2>/dev/null && env -0",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let mut ours = parse_env0(&out.stdout);
+        ours.retain(|k, _| !k.starts_with("__PREFECTX") && k != "PREFECTX" && k != "PWD");
+        envs.push((dir.clone(), plain));
+        envs.push((dir, ours));
+    }
+    let dumps = resolve(&venv, &sb, &envs);
+    for ((label, _, _), pair) in shapes.iter().zip(dumps.chunks(2)) {
+        let (plain, ours) = (&pair[0], &pair[1]);
+        let differ: Vec<String> = plain
+            .keys()
+            .chain(ours.keys())
+            .filter(|k| plain.get(*k) != ours.get(*k))
+            .map(|k| format!("{k}: {:?} / {:?}", plain.get(k), ours.get(k)))
+            .collect();
+        assert!(differ.is_empty(), "{label}: {}", differ.join("; "));
+    }
+}
