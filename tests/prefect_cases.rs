@@ -383,6 +383,13 @@ fn prefects_own_setting_cases_resolve_the_same_with_prefectx() {
     );
 }
 
+/// A case: what it is, the profiles file (None: no file), the variables set.
+type Shape = (
+    &'static str,
+    Option<&'static str>,
+    &'static [(&'static str, &'static str)],
+);
+
 /// The profiles-file shapes of Prefect's own `TestLoadProfiles` (no file, an empty file, only
 /// `active`, a file without an `ephemeral` table, one with its own, a profile holding a setting
 /// under both its canonical and its legacy name, an environment variable with no file): plain
@@ -391,7 +398,7 @@ fn prefects_own_setting_cases_resolve_the_same_with_prefectx() {
 fn prefects_load_profiles_cases_resolve_the_same_with_prefectx() {
     let Some(venv) = prefect_venv() else { return };
     let sb = Sandbox::new();
-    let shapes: [(&str, Option<&str>, &[(&str, &str)]); 8] = [
+    let shapes: [Shape; 8] = [
         ("no profiles file", None, &[]),
         ("an empty file", Some(""), &[]),
         ("only active", Some("active = \"ephemeral\"\n"), &[]),
