@@ -9,9 +9,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::cloud::{Reply, Server};
 use common::*;
@@ -158,57 +157,6 @@ fn environment(sb: &Sandbox, way: &str, dir: &Path, profile: &str) -> BTreeMap<S
     parse_env0(&out.stdout)
 }
 
-/// Each case's settings as prefect 3.9.1 resolves them, flattened to `field.path -> JSON`.
-fn resolve(venv: &Path, sb: &Sandbox, cases: &[Case]) -> Vec<BTreeMap<String, String>> {
-    let script = r#"
-import json, os, sys
-from prefect.settings import Settings
-def flat(d, p=""):
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, dict):
-            out.update(flat(v, p + k + "."))
-        else:
-            out[p + k] = json.dumps(v, sort_keys=True)
-    return out
-for line in sys.stdin:
-    case = json.loads(line)
-    os.chdir(case["dir"])
-    os.environ.clear()
-    os.environ.update(case["env"])
-    print(json.dumps(flat(Settings().model_dump(mode="json"))), flush=True)
-"#;
-    // Started in the sandbox's environment: Prefect reads HOME when it is imported.
-    let mut child = Command::new(venv.join("bin/python"))
-        .env_clear()
-        .envs(sb.envs())
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    // Written from a thread: Python answers each line as it comes, and both pipes would fill.
-    let mut stdin = child.stdin.take().unwrap();
-    let lines: Vec<String> = cases
-        .iter()
-        .map(|c| serde_json::json!({"dir": c.dir, "env": c.env}).to_string())
-        .collect();
-    let writer = std::thread::spawn(move || {
-        for l in lines {
-            writeln!(stdin, "{l}").unwrap();
-        }
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn unallowed_project_files_change_nothing_prefect_resolves() {
     let Some(venv) = prefect_venv() else { return };
@@ -249,7 +197,18 @@ fn unallowed_project_files_change_nothing_prefect_resolves() {
             }
         }
     }
-    let resolved = resolve(&venv, &sb, &cases);
+    let envs: Vec<(PathBuf, BTreeMap<String, String>)> = cases
+        .iter()
+        .map(|c| (c.dir.clone(), c.env.clone()))
+        .collect();
+    let resolved = prefect_settings(&venv, &sb, &envs);
+    for (c, r) in cases.iter().zip(&resolved) {
+        assert!(
+            !r.contains_key("error"),
+            "{}: Prefect failed: {r:?}",
+            c.label
+        );
+    }
     let mut reference = &resolved[0];
     let mut compared = 0;
     for (c, r) in cases.iter().zip(&resolved) {

@@ -8,9 +8,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::*;
 
@@ -115,67 +114,6 @@ fn our_env(sb: &Sandbox, dir: &Path, extra: &BTreeMap<String, String>) -> BTreeM
     e
 }
 
-/// Every field of Prefect's settings, flattened, for each `(folder, environment)`; a failure
-/// to build them is `{"error": first line}`. One Python process for all of them.
-fn resolve(
-    venv: &Path,
-    sb: &Sandbox,
-    envs: &[(PathBuf, BTreeMap<String, String>)],
-) -> Vec<BTreeMap<String, String>> {
-    let script = r#"
-import json, os, sys, warnings
-warnings.filterwarnings("ignore")
-from prefect.settings import Settings
-def flat(d, p=""):
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, dict):
-            out.update(flat(v, p + k + "."))
-        else:
-            out[p + k] = json.dumps(v, sort_keys=True, default=str)
-    return out
-for line in sys.stdin:
-    case = json.loads(line)
-    os.chdir(case["dir"])
-    os.environ.clear()
-    os.environ.update(case["env"])
-    try:
-        d = flat(Settings().model_dump(mode="json"))
-    except Exception as e:
-        d = {"error": str(e).splitlines()[0][:300]}
-    print(json.dumps(d), flush=True)
-"#;
-    let mut child = Command::new(venv.join("bin/python"))
-        .env_clear()
-        .envs(sb.envs())
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    // Written from a thread: Python answers each line as it comes, and both pipes would fill.
-    let lines: Vec<String> = envs
-        .iter()
-        .map(|(d, e)| serde_json::json!({"dir": d, "env": e}).to_string())
-        .collect();
-    let writer = std::thread::spawn(move || {
-        for l in lines {
-            writeln!(stdin, "{l}").unwrap();
-        }
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    let dumps: Vec<BTreeMap<String, String>> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(dumps.len(), envs.len());
-    dumps
-}
-
 /// Settings whose value Prefect's environment source reads as JSON, while the profile and TOML
 /// files hand over a string as it is: a string from those is exported JSON-quoted, so Prefect
 /// resolves the same value, or fails the same way (`retry_extra_codes = "0"` is refused from a
@@ -232,7 +170,7 @@ fn strings_prefect_reads_as_json_from_the_environment_agree() {
             labels.push(format!("{v:?} via {source}"));
         }
     }
-    let dumps = resolve(&venv, &sb, &envs);
+    let dumps = prefect_settings(&venv, &sb, &envs);
     for (label, pair) in labels.iter().zip(dumps.chunks(2)) {
         let (plain, ours) = (&pair[0], &pair[1]);
         for k in [
@@ -336,7 +274,7 @@ fn prefects_own_setting_cases_resolve_the_same_with_prefectx() {
             ]
         })
         .collect();
-    let dumps = resolve(&venv, &sb, &envs);
+    let dumps = prefect_settings(&venv, &sb, &envs);
     let mut differ = Vec::new();
     let mut failed = Vec::new();
     let reference = &dumps[dumps.len() - 1];
@@ -465,7 +403,7 @@ fn prefects_load_profiles_cases_resolve_the_same_with_prefectx() {
         envs.push((dir.clone(), plain));
         envs.push((dir, ours));
     }
-    let dumps = resolve(&venv, &sb, &envs);
+    let dumps = prefect_settings(&venv, &sb, &envs);
     for ((label, _, _), pair) in shapes.iter().zip(dumps.chunks(2)) {
         let (plain, ours) = (&pair[0], &pair[1]);
         let differ: Vec<String> = plain

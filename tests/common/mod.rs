@@ -295,3 +295,65 @@ pub fn toml_str(s: &str) -> String {
     o.push('"');
     o
 }
+
+/// Every field of Prefect's settings, flattened, for each `(folder, environment)`; a failure
+/// to build them is `{"error": first line}`. One prefect 3.9.1 process for all of them, started
+/// in the sandbox's environment (Prefect reads HOME when it is imported).
+pub fn prefect_settings(
+    venv: &Path,
+    sb: &Sandbox,
+    envs: &[(PathBuf, BTreeMap<String, String>)],
+) -> Vec<BTreeMap<String, String>> {
+    let script = r#"
+import json, os, sys, warnings
+warnings.filterwarnings("ignore")
+from prefect.settings import Settings
+def flat(d, p=""):
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(flat(v, p + k + "."))
+        else:
+            out[p + k] = json.dumps(v, sort_keys=True, default=str)
+    return out
+for line in sys.stdin:
+    case = json.loads(line)
+    os.chdir(case["dir"])
+    os.environ.clear()
+    os.environ.update(case["env"])
+    try:
+        d = flat(Settings().model_dump(mode="json"))
+    except Exception as e:
+        d = {"error": str(e).splitlines()[0][:300]}
+    print(json.dumps(d), flush=True)
+"#;
+    let mut child = std::process::Command::new(venv.join("bin/python"))
+        .env_clear()
+        .envs(sb.envs())
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Written from a thread: Python answers each line as it comes, and both pipes would fill.
+    let lines: Vec<String> = envs
+        .iter()
+        .map(|(d, e)| serde_json::json!({"dir": d, "env": e}).to_string())
+        .collect();
+    let writer = std::thread::spawn(move || {
+        for l in lines {
+            std::io::Write::write_all(&mut stdin, format!("{l}\n").as_bytes()).unwrap();
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let dumps: Vec<BTreeMap<String, String>> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(dumps.len(), envs.len());
+    dumps
+}
