@@ -166,13 +166,18 @@ pub fn looks_like_a_name(s: &str) -> bool {
             .all(|c| c.is_alphanumeric() || " -_.@+:/,~()".contains(c))
 }
 
-/// True when the file names no `active` but has an `ephemeral` table of its own: Prefect
-/// 3.9.1 then uses its built-in 'ephemeral', not the file's table, in its runtime and its CLI
-/// (settings/sources.py, ProfileSettingsTomlLoader; docs/prefect-compat.md, "A file without
-/// `active`"). Only `config view` shows the file's table.
+/// True when Prefect 3.9.1 takes its built-in 'ephemeral' where prefectx would otherwise apply
+/// something else: the file names no `active` (or one with no table in the file) and has an
+/// `ephemeral` table of its own, or its `active` names a built-in profile it has no table for.
+/// Prefect's runtime and CLI both do this (settings/sources.py, ProfileSettingsTomlLoader;
+/// docs/prefect-compat.md, "A file without `active`"). Only `config view` shows otherwise.
 pub fn implicit_default(p: &Profiles) -> bool {
-    p.active.as_deref().is_none_or(str::is_empty)
-        && p.file_profile(crate::profiles::DEFAULT_PROFILE).is_some()
+    let tabled = |n: &str| p.file_profile(n).is_some();
+    match p.active.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) if tabled(a) => false,
+        Some(a) if a != DEFAULT_PROFILE && crate::profiles::bundled(a).is_some() => true,
+        _ => tabled(DEFAULT_PROFILE),
+    }
 }
 
 /// True when `why` took Prefect's default where the file has a table of that name.
@@ -203,18 +208,28 @@ pub fn resolve(p: &Profiles, name: &str, implicit: bool) -> Result<crate::profil
 
 /// The line said when a shell takes Prefect's built-in 'ephemeral' over the file's table.
 pub fn implicit_line(p: &Profiles) -> String {
-    format!(
-        "prefectx: {} has no `active`, so Prefect uses its built-in '{DEFAULT_PROFILE}' and not the file's [profiles.{DEFAULT_PROFILE}]; this shell does the same (`prefectx use --global {DEFAULT_PROFILE}` makes the file's apply everywhere)",
-        p.loc.path.display()
-    )
+    let file = p.loc.path.display();
+    match p.active.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) if crate::profiles::bundled(a).is_some() => format!(
+            "prefectx: {file} makes {} active but has no table for it, so Prefect uses its built-in '{DEFAULT_PROFILE}'; this shell does the same (`prefectx use --global {}` writes its table)",
+            q(a),
+            crate::shell::sh::quote(a)
+        ),
+        _ => format!(
+            "prefectx: {file} has no `active`, so Prefect uses its built-in '{DEFAULT_PROFILE}' and not the file's [profiles.{DEFAULT_PROFILE}]; this shell does the same (`prefectx use --global {DEFAULT_PROFILE}` makes the file's apply everywhere)"
+        ),
+    }
 }
 
 /// The file's `active`, or Prefect's default when it names no profile (with a warning).
 pub fn active(p: &Profiles) -> (String, Selected) {
     match &p.active {
         Some(a) if !a.is_empty() => {
-            if p.contains(a) {
+            if p.contains(a) && !implicit_default(p) {
                 (a.clone(), Selected::Active)
+            } else if p.contains(a) {
+                // A built-in profile without a table: Prefect runs its 'ephemeral'.
+                (DEFAULT_PROFILE.to_string(), Selected::Default)
             } else {
                 crate::output::warn(&format!(
                     "{}: active profile {} is not in the file; using '{DEFAULT_PROFILE}' as Prefect does",

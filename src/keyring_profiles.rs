@@ -69,15 +69,32 @@ pub fn set(file: &Path, profile: &str, add: bool) -> Result<()> {
 /// Runs `prefectx-cloud keyring-helper OP FILE ARGS...`; its stdout (the key, for `get`).
 /// Errors are its one line on stderr.
 pub fn helper(op: &str, file: &Path, args: &[&str]) -> Result<String> {
+    helper_with(op, file, args, None)
+}
+
+/// The same, with `input` (a key for `set`) on the helper's stdin.
+pub fn helper_with(op: &str, file: &Path, args: &[&str], input: Option<&str>) -> Result<String> {
     let bin = crate::paths::cloud_binary()?;
-    let out = Command::new(&bin)
+    let mut child = Command::new(&bin)
         .arg("keyring-helper")
         .arg(op)
         .arg(absolute(file))
         .args(args)
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .output()
+        .spawn()
+        .map_err(|e| Error::new(format!("cannot run {}: {e}", bin.display())))?;
+    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+        use std::io::Write;
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    let out = child
+        .wait_with_output()
         .map_err(|e| Error::new(format!("cannot run {}: {e}", bin.display())))?;
     if !out.status.success() {
         let msg = String::from_utf8_lossy(&out.stderr);

@@ -89,3 +89,31 @@ fn an_exported_profile_still_chooses_in_a_shell_on_the_default() {
         stderr(&out)
     );
 }
+
+/// `active` naming a built-in profile the file has no table for: Prefect runs its built-in
+/// 'ephemeral' (its CLI starts a temporary server), and so does a hooked shell, saying how to
+/// make the file choose; `use --global local` writes the table, and both run it.
+#[test]
+fn an_active_built_in_profile_without_a_table_runs_ephemeral_here_too() {
+    if prefect_venv().is_none() {
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.write_profiles(
+        "active = \"local\"\n\n[profiles.other]\nPREFECT_API_URL = \"http://other.example/api\"\n",
+    );
+    let (plain, _) = resolved(&sb, ":");
+    assert_eq!(plain, "None INFO", "plain Prefect: its built-in ephemeral");
+    let (hooked, said) = resolved(&sb, "eval \"$(\"$PREFECTX\" hook bash)\"");
+    assert_eq!(hooked, plain);
+    assert!(
+        said.contains("prefectx use --global local` writes its table"),
+        "{said}"
+    );
+    assert_eq!(stdout(&sb.run(&["current"])), "ephemeral\n", "what runs");
+    assert!(sb.run(&["use", "--global", "local"]).status.success());
+    let (plain, _) = resolved(&sb, ":");
+    assert_eq!(plain, "http://127.0.0.1:4200/api INFO");
+    let (hooked, _) = resolved(&sb, "eval \"$(\"$PREFECTX\" hook bash)\"");
+    assert_eq!(hooked, plain);
+}

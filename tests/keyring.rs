@@ -433,3 +433,86 @@ fn keyring_failures_are_one_line_and_change_nothing() {
     assert_eq!(sb.read_profiles(), file);
     drop(ss);
 }
+
+/// Prefect's own profile commands on a profile kept in the OS keyring, in a hooked bash: the
+/// real prefect reads the key from a private copy of the profiles file (removed afterwards),
+/// `cloud workspace set` works, `cloud login --key NEW` stores NEW in the keyring, and no key
+/// is ever left in a file.
+#[test]
+fn prefects_profile_commands_on_a_keyring_profile_keep_the_key_in_the_keyring() {
+    let Some(venv) = prefect_venv() else { return };
+    const NEW_KEY: &str = "pnu_newkey0123456789";
+    let server = Server::start(|req, _| {
+        let auth = req.header("authorization").unwrap_or("");
+        if auth == format!("Bearer {GOOD_KEY}") || auth == format!("Bearer {NEW_KEY}") {
+            common::cloud::Reply::Json(200, common::cloud::three_workspaces())
+        } else {
+            common::cloud::Reply::Json(401, r#"{"detail":"Unauthorized"}"#.into())
+        }
+    });
+    let sb = sandbox(&server);
+    let Some(_ss) = SecretService::start(&sb) else {
+        return;
+    };
+    assert!(login_keyring(&sb, "prod").status.success());
+    let path = format!(
+        "{}:{}",
+        venv.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |line: &str| {
+        Command::new("bash")
+            .env_clear()
+            .envs(sb.envs())
+            .env("PATH", &path)
+            .env("PREFECTX", BIN)
+            .env("PREFECT_PROFILE", "prod")
+            .env(
+                "PREFECTX_KEEP",
+                "PREFECT_CLOUD_API_URL PREFECT_CLOUD_UI_URL",
+            )
+            .env("DO_NOT_TRACK", "1")
+            .current_dir(sb.home())
+            .args([
+                "-c",
+                &format!("eval \"$(\"$PREFECTX\" hook bash)\" 2>/dev/null\n{line}"),
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = run("prefect cloud workspace set --workspace acme/dev");
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let file = sb.read_profiles();
+    assert!(
+        file.contains(common::cloud::DEV),
+        "workspace set wrote the URL: {file}"
+    );
+    assert!(!file.contains(GOOD_KEY), "{file}");
+
+    let out = run(&format!(
+        "prefect cloud login --key {NEW_KEY} --workspace acme/prod"
+    ));
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let file = sb.read_profiles();
+    assert!(
+        !file.contains(NEW_KEY) && !file.contains(GOOD_KEY),
+        "{file}"
+    );
+    let env = stdout(&sb.run(&["env", "prod", "--shell", "sh"]));
+    assert!(
+        env.contains(NEW_KEY),
+        "the keyring holds the new key: {env}"
+    );
+    assert!(server
+        .requests()
+        .iter()
+        .any(|r| r.header("authorization") == Some(&format!("Bearer {NEW_KEY}"))));
+    let copies = sb.cache_dir().join("prefectx/keyring-copies");
+    assert_eq!(
+        std::fs::read_dir(&copies).map(|d| d.count()).unwrap_or(0),
+        0,
+        "the private copy was removed"
+    );
+    sweep(sb.dir.path(), GOOD_KEY);
+    sweep(sb.dir.path(), NEW_KEY);
+}

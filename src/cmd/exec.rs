@@ -65,10 +65,7 @@ fn plain(profiles: &crate::profiles::Profiles, a: &ExecArgs) -> Result<i32> {
         cmd.current_dir(empty);
     }
     if crate::keyring_profiles::is_backed(&profiles.loc.path, &a.name) {
-        output::warn(&format!(
-            "profile {} keeps its key in the OS keyring, which `prefect` itself does not read",
-            output::q(&a.name)
-        ));
+        return crate::cmd::keyring_copy::run(profiles, &a.name, cmd);
     }
     replace_with(cmd, a)
 }

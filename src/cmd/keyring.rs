@@ -22,6 +22,13 @@ pub fn helper(op: &str, file: &Path, args: &[String]) -> Result<i32> {
             output::out(&key);
         }
         ("delete", [p]) => os_keyring::delete(file, p)?,
+        // The key on stdin, never on a command line.
+        ("set", [p]) => {
+            let mut key = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut key)
+                .map_err(|e| Error::new(format!("keyring-helper: cannot read the key: {e}")))?;
+            os_keyring::set(file, p, key.trim_end_matches('\n'))?;
+        }
         ("rename", [old, new]) => {
             let key = os_keyring::get(file, old)?;
             os_keyring::set(file, new, &key)?;
@@ -29,7 +36,7 @@ pub fn helper(op: &str, file: &Path, args: &[String]) -> Result<i32> {
         }
         _ => {
             return Err(Error::usage(
-                "usage: keyring-helper get|delete FILE PROFILE | rename FILE OLD NEW",
+                "usage: keyring-helper get|delete|set FILE PROFILE | rename FILE OLD NEW",
             ))
         }
     }

@@ -12,6 +12,7 @@ pub mod fastpath;
 pub mod hook;
 pub mod hook_env;
 pub mod keyring;
+pub mod keyring_copy;
 pub mod login;
 pub mod logout;
 pub mod ls;
