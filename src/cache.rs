@@ -138,8 +138,13 @@ pub fn find<'a>(list: &'a [Workspace], wanted: &str) -> Result<&'a Workspace> {
             q(wanted)
         );
     }
+    // `acme/prd` for `acme/prod`: the closest handle, as profile names get.
+    let all: Vec<String> = list.iter().map(|w| w.handle()).collect();
+    let hint = crate::settings::closest(wanted, all.iter().map(String::as_str))
+        .map(|h| format!("; did you mean {}?", q(h)))
+        .unwrap_or_default();
     bail!(
-        "workspace {} not found; available: {}",
+        "workspace {} not found{hint}; available: {}",
         q(wanted),
         handles.join(", ")
     )

@@ -97,7 +97,11 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
             })?;
             output::out(&format!("Renamed profile {} to {}.\n", q(&old), q(&new)));
             keyring_in_step(&loc.path, &old, Some(&new));
-            if std::env::var("PREFECT_PROFILE").ok().as_deref() == Some(old.as_str()) {
+            // A hooked shell moves by itself at its next prompt (its `prefectx` function takes
+            // the pin along); only a shell without the hook keeps the old name.
+            if !crate::effective::shell_is_hooked()
+                && std::env::var("PREFECT_PROFILE").ok().as_deref() == Some(old.as_str())
+            {
                 output::note(&format!(
                     "PREFECT_PROFILE in this shell still says {}; run `prefectx use {}` (with the hook) or update the variable.",
                     q(&old),

@@ -47,15 +47,29 @@ pub fn write_local(dir: &Path, name: Option<&str>) -> Result<()> {
             ));
         }
         None => {
-            let path = dir.join(folder::FILE_NAME);
-            let what = if folder::remove(dir)? {
-                "Removed"
-            } else {
-                "There was no"
+            // The file that chooses for this folder, here or in a parent (as `direnv deny` in
+            // a subfolder denies the `.envrc` above it).
+            let Some(path) = folder::nearest(dir) else {
+                output::note(&format!(
+                    "No {} here or above {}: no folder chooses the profile here.",
+                    folder::FILE_NAME,
+                    output::safe(&dir.to_string_lossy())
+                ));
+                return Ok(());
             };
+            let owner = path.parent().unwrap_or(dir);
+            folder::remove(owner)?;
             output::note(&format!(
-                "{what} {}.",
-                output::safe(&path.to_string_lossy())
+                "Removed {}{}.",
+                output::safe(&path.to_string_lossy()),
+                if owner == dir {
+                    String::new()
+                } else {
+                    format!(
+                        ", which chose for {} and the folders below it",
+                        output::safe(&owner.to_string_lossy())
+                    )
+                }
             ));
         }
     }
