@@ -85,6 +85,7 @@ fn own_private_group(gid: u32) -> bool {
     if gid != unsafe { libc::getegid() } {
         return false;
     }
+    // SAFETY: a zeroed `group` is a valid buffer for getgrgid_r to fill.
     let mut grp: libc::group = unsafe { std::mem::zeroed() };
     let mut buf = vec![0 as libc::c_char; 16 * 1024];
     let mut found: *mut libc::group = std::ptr::null_mut();
@@ -100,6 +101,7 @@ fn own_private_group(gid: u32) -> bool {
 #[cfg(target_os = "linux")]
 fn pseudo(f: &std::fs::File) -> bool {
     use std::os::unix::io::AsRawFd;
+    // SAFETY: a zeroed `statfs` is a valid buffer for fstatfs to fill.
     let mut s: libc::statfs = unsafe { std::mem::zeroed() };
     // SAFETY: a valid descriptor and a zeroed struct of the right type.
     if unsafe { libc::fstatfs(f.as_raw_fd(), &mut s) } != 0 {

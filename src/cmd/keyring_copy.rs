@@ -44,6 +44,8 @@ pub fn run(profiles: &Profiles, name: &str, mut cmd: Command) -> Result<i32> {
     // SAFETY: signal(2) only changes this process's disposition; restored in the child, where
     // signal is async-signal-safe.
     let previous = unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
+    // SAFETY: the closure runs in the child between fork and exec and only calls signal(2),
+    // which is async-signal-safe.
     unsafe {
         cmd.pre_exec(|| {
             libc::signal(libc::SIGINT, libc::SIG_DFL);
