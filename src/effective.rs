@@ -192,18 +192,10 @@ pub fn resolve(p: &Profiles, name: &str, implicit: bool) -> Result<crate::profil
     if !implicit {
         return p.resolve(name);
     }
-    let settings = crate::profiles::bundled(DEFAULT_PROFILE)
-        .unwrap_or_default()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Ok(crate::profiles::Resolved {
-        name: DEFAULT_PROFILE.to_string(),
-        in_file: false,
-        implicit: true,
-        settings,
-        warnings: Vec::new(),
-    })
+    let mut r = crate::profiles::Resolved::bundled(DEFAULT_PROFILE)
+        .ok_or_else(|| crate::error::Error::new("Prefect's built-in profiles lack 'ephemeral'"))?;
+    r.implicit = true;
+    Ok(r)
 }
 
 /// The line said when a shell takes Prefect's built-in 'ephemeral' over the file's table.

@@ -56,17 +56,24 @@ pub fn selector_only(profile: &Resolved) -> Plan {
     with_selector(profile, Vec::new(), &kept())
 }
 
+/// True for a variable in the environment that prefectx manages, i.e. unsets when a profile
+/// does not set it: a `PREFECT_*` name, not one the user keeps (that very spelling: a second
+/// spelling of a kept setting exported earlier must go), and not PREFECT_HOME or
+/// PREFECT_PROFILES_PATH, which are the user's unless the hook set one for a project file here
+/// (leaving the folder takes it away again).
+pub fn ours(name: &str, keep: &[String]) -> bool {
+    is_emittable(name)
+        && (!ENV_ONLY.contains(&name) || crate::project::from_project(name))
+        && !keep.iter().any(|x| x == name)
+}
+
 fn with_selector(profile: &Resolved, mut set: Vec<(String, String)>, keep: &[String]) -> Plan {
     if !profile.implicit {
         set.push(("PREFECT_PROFILE".to_string(), profile.name.clone()));
     }
     let mut unset: Vec<String> = std::env::vars_os()
         .filter_map(|(k, _)| k.into_string().ok())
-        .filter(|k| is_emittable(k))
-        // PREFECT_HOME and PREFECT_PROFILES_PATH are the user's, unless the hook set one from a
-        // project file here (issue 11): leaving the folder takes it away again.
-        .filter(|k| !ENV_ONLY.contains(&k.as_str()) || crate::project::from_project(k))
-        .filter(|k| !keep.iter().any(|x| x == k))
+        .filter(|k| ours(k, keep))
         .filter(|k| !set.iter().any(|(s, _)| s == k))
         .collect();
     unset.sort();

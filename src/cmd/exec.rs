@@ -48,10 +48,7 @@ fn plain(profiles: &crate::profiles::Profiles, a: &ExecArgs) -> Result<i32> {
     let mut cmd = command(a)?;
     for (k, _) in std::env::vars_os() {
         let Some(k) = k.to_str() else { continue };
-        let ours = crate::profiles::is_emittable(k)
-            && !crate::effective::is_kept(&keep, k)
-            && (!crate::settings::ENV_ONLY.contains(&k) || crate::project::from_project(k));
-        if ours {
+        if plan::ours(k, &keep) {
             cmd.env_remove(k);
         }
     }

@@ -52,6 +52,20 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// Prefect's built-in profile `name`, as it ships (bundled.rs).
+    pub fn bundled(name: &str) -> Option<Resolved> {
+        Some(Resolved {
+            name: name.to_string(),
+            in_file: false,
+            implicit: false,
+            settings: bundled(name)?
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            warnings: Vec::new(),
+        })
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.settings
             .iter()
@@ -290,13 +304,14 @@ impl Profiles {
                     warnings.push(warn("can only come from the environment"));
                     continue;
                 }
-                let value = match settings::lookup(key) {
+                let setting = settings::lookup(key);
+                let value = match setting {
                     Some(s) if e.string && settings::reads_json(s.canonical) => {
                         settings::json_quoted(value)
                     }
                     _ => value.clone(),
                 };
-                match settings::lookup(key) {
+                match setting {
                     Some(s) if s.is_alias() => from_alias.push((s.canonical.to_string(), value)),
                     _ => settings.push((key.to_string(), value)),
                 }
@@ -315,19 +330,7 @@ impl Profiles {
                 warnings,
             });
         }
-        if let Some(b) = bundled(name) {
-            return Ok(Resolved {
-                name: name.to_string(),
-                in_file: false,
-                implicit: false,
-                settings: b
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-                warnings: Vec::new(),
-            });
-        }
-        Err(self.unknown(name, ""))
+        Resolved::bundled(name).ok_or_else(|| self.unknown(name, ""))
     }
 }
 
