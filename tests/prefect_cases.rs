@@ -96,6 +96,20 @@ struct Case {
     ours: BTreeMap<String, String>,
 }
 
+/// `prefectx allow --yes` in `dir` with `extra` set, which must succeed (the cases move a
+/// keyed profile's URL on purpose).
+fn allow(sb: &Sandbox, dir: &Path, extra: &BTreeMap<String, String>) {
+    let o = sb
+        .cmd()
+        .current_dir(dir)
+        .env("PWD", dir)
+        .envs(extra)
+        .args(["allow", "--yes"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}: {}", dir.display(), stderr(&o));
+}
+
 fn our_env(sb: &Sandbox, dir: &Path, extra: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     let out = Command::new("sh")
         .env_clear()
@@ -153,15 +167,7 @@ fn strings_prefect_reads_as_json_from_the_environment_agree() {
                 dir.join("profiles.toml").display().to_string(),
             );
             if source != "profile" {
-                let o = sb
-                    .cmd()
-                    .current_dir(&dir)
-                    .env("PWD", &dir)
-                    .envs(&extra)
-                    .args(["allow", "--yes"])
-                    .output()
-                    .unwrap();
-                assert!(o.status.success(), "{}", stderr(&o));
+                allow(&sb, &dir, &extra);
             }
             let mut plain = sb.envs();
             plain.extend(extra.clone());
@@ -228,15 +234,7 @@ fn prefects_own_setting_cases_resolve_the_same_with_prefectx() {
                 _ => {}
             }
             if source.contains('.') {
-                let o = sb
-                    .cmd()
-                    .current_dir(&dir)
-                    .env("PWD", &dir)
-                    .envs(&extra)
-                    .args(["allow", "--yes"])
-                    .output()
-                    .unwrap();
-                assert!(o.status.success(), "{}: {}", s.name, stderr(&o));
+                allow(&sb, &dir, &extra);
             }
             let mut plain = sb.envs();
             plain.extend(extra.clone());
