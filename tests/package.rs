@@ -157,9 +157,18 @@ fn the_debian_package_installs_and_works() {
         assert!(screen.contains("profile"), "{shell}: {screen}");
         // C-c ends the listing; on a loaded machine it can land while zsh still runs the
         // completion and leave the typed words, which C-u clears.
+        // fish 3.6 repaints after C-c; words typed during the repaint can reach the line
+        // while a Tab sent with them is lost, so wait for an empty prompt, then the words.
         t.keys(&["C-c"]);
         t.keys(&["C-u"]);
-        t.keys(&["prefectx use pr", "Tab"]);
+        wait_until(15, "an empty prompt after C-c", || {
+            let screen = t.screen();
+            let last = screen.lines().rev().find(|l| !l.trim().is_empty());
+            last.map(str::trim_end) == Some(PROMPT.trim_end())
+        });
+        t.keys(&["prefectx use pr"]);
+        t.wait_for("prefectx use pr");
+        t.keys(&["Tab"]);
         t.wait_for("prefectx use prod");
     }
 }
