@@ -202,4 +202,17 @@ __prefectx_precmd() {
 add-zsh-hook precmd __prefectx_precmd
 add-zsh-hook preexec __prefectx_preexec
 
-__prefectx_apply init "$$"
+# Under powerlevel10k's instant prompt, output before the first prompt draws a warning
+# (github.com/romkatv/powerlevel10k#instant-prompt), and its precmd runs last: what the start-up
+# has to say is shown when the line editor first starts, once.
+__prefectx_apply init "$$" ${__p9k_instant_prompt_active+defer}
+if [[ -n "${__prefectx_later-}" ]]; then
+  __prefectx_later_show() {
+    \builtin zle -I
+    \builtin print -rn -- "$__prefectx_later" >&2
+    __prefectx_later=
+    add-zle-hook-widget -d line-init __prefectx_later_show
+  }
+  \builtin autoload -Uz add-zle-hook-widget
+  add-zle-hook-widget line-init __prefectx_later_show
+fi

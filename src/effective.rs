@@ -246,8 +246,18 @@ pub fn for_this_shell(profiles: &Profiles) -> String {
     pin(profiles).unwrap_or_else(|| profiles.global_active())
 }
 
-/// The shell's terminal: hook-env's stdin (or stderr) is the shell's own.
+/// The shell's terminal. On Linux, the controlling terminal from /proc/self/stat (`tty_nr`),
+/// which no redirection changes: powerlevel10k's instant prompt points the shell's stdin at
+/// /dev/null and stderr at a file during start-up, and a pin must still be recognised as
+/// another terminal's there. Elsewhere, hook-env's stdin (or stderr), the shell's own.
 pub fn tty() -> Option<String> {
+    #[cfg(target_os = "linux")]
+    if let Ok(stat) = std::fs::read_to_string("/proc/self/stat") {
+        // Field 7; the command name (field 2) is in parentheses and may hold spaces.
+        let after = stat.rsplit_once(')')?.1;
+        let nr: u64 = after.split_whitespace().nth(4)?.parse().ok()?;
+        return (nr != 0).then(|| format!("tty:{nr}"));
+    }
     for fd in [0, 2] {
         // SAFETY: ttyname returns NULL or a pointer to a NUL-terminated static buffer, read at
         // once, before any other call could reuse it.

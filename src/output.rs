@@ -104,17 +104,40 @@ pub fn width(s: &str) -> usize {
 
 /// Writes one line to stderr, prefixed like every message of ours.
 pub fn warn(msg: &str) {
-    let _ = writeln!(
-        io::stderr().lock(),
-        "prefectx: warning: {}",
-        safe_lines(msg)
-    );
+    line(&format!("prefectx: warning: {}", safe_lines(msg)));
 }
 
 /// A plain line on stderr (notes, progress): stdout stays clean for `eval`. Every message,
 /// errors included (lib.rs `finish`), goes through [`safe`] here, whatever it quotes.
 pub fn note(msg: &str) {
-    let _ = writeln!(io::stderr().lock(), "{}", safe_lines(msg));
+    line(&safe_lines(msg));
+}
+
+/// Messages held back by [`defer`], for the shell to show later.
+static DEFERRED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// From now on [`note`] and [`warn`] collect their lines instead of writing them.
+pub fn defer() {
+    if let Ok(mut d) = DEFERRED.lock() {
+        *d = Some(String::new());
+    }
+}
+
+/// The lines collected since [`defer`], if any.
+pub fn deferred() -> Option<String> {
+    let text = DEFERRED.lock().ok()?.take()?;
+    (!text.is_empty()).then_some(text)
+}
+
+fn line(text: &str) {
+    if let Ok(mut d) = DEFERRED.lock() {
+        if let Some(held) = d.as_mut() {
+            held.push_str(text);
+            held.push('\n');
+            return;
+        }
+    }
+    let _ = writeln!(io::stderr().lock(), "{text}");
 }
 
 #[cfg(test)]

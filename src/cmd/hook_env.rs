@@ -70,22 +70,27 @@ fn typed(args: &[String]) -> Result<Action> {
 
 pub fn run(shell: Shell, args: &[String]) -> Result<i32> {
     let action = parse(args)?;
+    // `init PID defer`: zsh under powerlevel10k's instant prompt, where output before the first
+    // prompt draws a warning; the lines wait for the line editor (shell/prefectx.zsh).
+    let defer = matches!(action, Action::Init(_)) && args.get(2).is_some_and(|a| a == "defer");
+    defer.then(output::defer);
     let mut out = String::new();
-    match run_action(shell, &action, &mut out) {
-        Ok(()) => {
-            output::out(&out);
-            Ok(0)
-        }
+    let result = match run_action(shell, &action, &mut out) {
+        Ok(()) => Ok(0),
         // What runs at a prompt never fails: a non-zero status would end a `set -e` shell. The
         // bookkeeping written so far still goes out, so the warning is not repeated at every
         // prompt. `use`/`follow` typed by the user fail and change nothing.
         Err(e) if matches!(action, Action::Init(_) | Action::Refresh) => {
             output::note(&format!("prefectx: {e}"));
-            output::out(&out);
             Ok(0)
         }
-        Err(e) => Err(e),
+        Err(e) => return Err(e),
+    };
+    if let Some(lines) = output::deferred().filter(|_| defer) {
+        shell.set_local(&mut out, "__prefectx_later", &lines);
     }
+    output::out(&out);
+    result
 }
 
 /// Writes into `out` the bookkeeping (stamp, which file) and then what applies the profile.
