@@ -23,6 +23,7 @@ want python3 python3
 want man man-db
 want dpkg-deb dpkg
 want npm npm
+want lintian lintian
 # A real Secret Service for the keyring tests (issue 14).
 want gnome-keyring-daemon gnome-keyring
 want dbus-daemon dbus

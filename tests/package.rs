@@ -75,6 +75,22 @@ fn the_debian_package_installs_and_works() {
         assert!(list.contains(want), "{want} not in the package:\n{list}");
     }
     eprintln!("package contents:\n{list}");
+    assert!(
+        list.contains("./usr/share/man/man1/prefectx-cloud.1"),
+        "{list}"
+    );
+    // Debian's own checker, at its default level: no error, no warning.
+    if have("lintian") {
+        run(Command::new("lintian")
+            .args(["--fail-on", "error,warning"])
+            .arg(&deb));
+    } else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "lintian is missing under CI=true"
+        );
+        eprintln!("SKIP: lintian is not installed");
+    }
     let depends = run(Command::new("dpkg-deb").arg("-f").arg(&deb).arg("Depends"));
     assert!(depends.trim().starts_with("libc6"), "{depends}");
     assert!(!depends.contains(','), "libc only: {depends}");
