@@ -24,6 +24,7 @@ want man man-db
 want dpkg-deb dpkg
 want npm npm
 want lintian lintian
+want direnv direnv
 # A real Secret Service for the keyring tests (issue 14).
 want gnome-keyring-daemon gnome-keyring
 want dbus-daemon dbus
@@ -57,6 +58,13 @@ if [ "$("$nu_dir/node_modules/.bin/nu" --version 2>/dev/null)" != "0.115.1" ]; t
   npm install --prefix "$nu_dir" --no-audit --no-fund --loglevel=error nushell@0.115.1 >/dev/null
 fi
 export PATH="$nu_dir/node_modules/.bin:$PATH"
+# mise, the real one, from the npm registry, for tests/coexist.rs.
+mise_dir="${XDG_CACHE_HOME:-$HOME/.cache}/prefectx-test/mise"
+if [ "$("$mise_dir/node_modules/.bin/mise" --version 2>/dev/null | cut -d' ' -f1)" != "2026.9.15" ]; then
+  echo "installing mise 2026.9.15 into $mise_dir"
+  npm install --prefix "$mise_dir" --no-audit --no-fund --loglevel=error @jdxcode/mise@2026.9.15 >/dev/null
+fi
+export PATH="$mise_dir/node_modules/.bin:$PATH"
 command -v cargo-deb >/dev/null || cargo install --locked --quiet cargo-deb@3.8.0
 
 ./scripts/check-layout.sh

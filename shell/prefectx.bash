@@ -51,6 +51,24 @@ __prefectx_where() {
 __prefectx_seen() {
   __prefectx_where
   __prefectx_pp="$__prefectx_pp_now" __prefectx_here="$__prefectx_here_now" __prefectx_pwd="$PWD"
+  __prefectx_values
+  __prefectx_vals="$__prefectx_now"
+}
+
+# The PREFECT_ names set, and the values the hook watches, as one string (builtins only): a
+# value set outside prefectx (by hand, direnv, mise) changes it, and the prompt applies again,
+# leaving that value in effect (docs/shells.md). A secret is watched for being set, not by value.
+__prefectx_values() {
+  \builtin local n
+  __prefectx_now="${!PREFECT_@}|"
+  for n in ${__prefectx_watch-}; do
+    if [[ "$n" == '?'* ]]; then
+      n="${n#?}"
+      __prefectx_now+="${!n+1}|"
+    else
+      __prefectx_now+="${!n+.}${!n-}|"
+    fi
+  done
 }
 
 # True when the folder's deciding files changed since the last apply ($1: the shell's stamp).
@@ -68,6 +86,8 @@ __prefectx_folder_changed() {
   elif [[ -z "${__prefectx_here-}" ]] && [[ -e .env || -e prefect.toml || -e pyproject.toml ]]; then
     \builtin return 0
   fi
+  # Without a stamp folder (no usable HOME) edits in place are not followed (said once).
+  [[ -n "$s" ]] || \builtin return 1
   if [[ -n "$p" ]] && [[ ! -e "$p" || ! -e "$s.p" || "$p" -nt "$s.p" || "$p" -ot "$s.p" ]]; then
     \builtin return 0
   fi
@@ -170,11 +190,23 @@ __prefectx_preexec() {
   fi
   [[ "${PREFECTX_WRAP_PREFECT-}" != 0 && "${PREFECTX_EXPORT-}" != profile ]] || \builtin return 0
   [[ "$1" == *PREFECT_PROFILE=* ]] || \builtin return 0
-  if [[ "$1" =~ ^([A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*[[:space:]]+)*PREFECT_PROFILE=([^[:space:]]*)[[:space:]]+([A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*[[:space:]]+)*([^[:space:]=]+) ]]; then
-    \builtin local __prefectx_v="${BASH_REMATCH[2]}" __prefectx_c="${BASH_REMATCH[4]}"
+  \builtin local __prefectx_l="$1"
+  # `env NAME=VALUE cmd` is the same one-shot (`env -i` is not: the value alone reaches cmd).
+  if [[ "$__prefectx_l" =~ ^[[:space:]]*env[[:space:]]+([^-[:space:]].*)$ ]]; then
+    __prefectx_l="${BASH_REMATCH[1]}"
+  fi
+  if [[ "$__prefectx_l" =~ ^([A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*[[:space:]]+)*PREFECT_PROFILE=([^[:space:]]*)[[:space:]]+([A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*[[:space:]]+)*([^[:space:]=]+)(.*)$ ]]; then
+    \builtin local __prefectx_v="${BASH_REMATCH[2]}" __prefectx_c="${BASH_REMATCH[4]}" __prefectx_r="${BASH_REMATCH[5]}"
     __prefectx_v="${__prefectx_v//[\'\"]/}"
+    # An interactive shell started so (no script, only options) runs its hook, which applies
+    # the profile it is given.
     case "${__prefectx_c##*/}" in
-      prefect | prefectx | command | env | exec) ;;
+      bash | zsh | fish | nu)
+        [[ "$__prefectx_r" =~ ^([[:space:]]+-[-A-Za-z]+)*[[:space:]]*$ ]] && __prefectx_c=prefectx
+        ;;
+    esac
+    case "${__prefectx_c##*/}" in
+      prefect | prefectx | command | exec) ;;
       *)
         if [[ "$__prefectx_v" != "${__PREFECTX_APPLIED-}" ]]; then
           # Nothing raw reaches the terminal: the profile as the binary escaped it, the typed
@@ -205,7 +237,8 @@ __prefectx_prompt() {
     { [[ ! -e "$f" && -e "$s" ]]; } ||
     { [[ "$PWD" != "${__prefectx_pwd-}" || -n "${__prefectx_pp-}${__prefectx_here-}" ||
       -e .prefect-profile || -e .env || -e prefect.toml || -e pyproject.toml ]] &&
-      __prefectx_folder_changed "$s"; }; then
+      __prefectx_folder_changed "$s"; } ||
+    { __prefectx_values; [[ "$__prefectx_now" != "${__prefectx_vals-}" ]]; }; then
     __prefectx_apply refresh
   fi
   # Armed for the next command line (__prefectx_debug); bash-preexec, when loaded (before or
@@ -273,13 +306,23 @@ __prefectx_debug() {
 }
 
 # PROMPT_COMMAND may be a string (maybe ending in `;`) or, since bash 5.1, an array.
-# Prepending avoids the `;;` a trailing `;` would give.
+# Prepending avoids the `;;` a trailing `;` would give. direnv's hook, when loaded already,
+# changes the environment from PROMPT_COMMAND: ours goes right after it, so that the prompt it
+# sets sees direnv's values (direnv 2.32 prepends `_direnv_hook`; loaded later, it runs first).
 if [[ "$(\builtin declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]]; then
   if [[ " ${PROMPT_COMMAND[*]} " != *" __prefectx_prompt "* ]]; then
-    PROMPT_COMMAND=(__prefectx_prompt "${PROMPT_COMMAND[@]}")
+    if [[ "${PROMPT_COMMAND[0]}" == _direnv_hook* ]]; then
+      PROMPT_COMMAND=("${PROMPT_COMMAND[0]}" __prefectx_prompt "${PROMPT_COMMAND[@]:1}")
+    else
+      PROMPT_COMMAND=(__prefectx_prompt "${PROMPT_COMMAND[@]}")
+    fi
   fi
 elif [[ ";${PROMPT_COMMAND-};" != *";__prefectx_prompt;"* ]]; then
-  PROMPT_COMMAND="__prefectx_prompt${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+  if [[ "${PROMPT_COMMAND-}" == _direnv_hook* ]]; then
+    PROMPT_COMMAND="_direnv_hook;__prefectx_prompt${PROMPT_COMMAND#_direnv_hook}"
+  else
+    PROMPT_COMMAND="__prefectx_prompt${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+  fi
 fi
 
 # The trap the prompt arms, made once. A DEBUG trap already there (the user's) runs first, so

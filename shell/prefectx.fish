@@ -50,6 +50,25 @@ function __prefectx_seen
     set -g __prefectx_pp $__prefectx_pp_now
     set -g __prefectx_here $__prefectx_here_now
     set -g __prefectx_pwd $PWD
+    __prefectx_values
+    set -g __prefectx_vals $__prefectx_now
+end
+
+# The PREFECT_ names set and the values the hook watches, as one string (see the bash hook).
+function __prefectx_values
+    set -l r (set -n | string match 'PREFECT_*')
+    for n in (string split ' ' -- "$__prefectx_watch")
+        test -n "$n"; or continue
+        if test (string sub -l 1 -- $n) = '?'
+            set n (string sub -s 2 -- $n)
+            set -q $n; and set -a r 1; or set -a r 0
+        else if set -q $n
+            set -a r ".$$n"
+        else
+            set -a r -
+        end
+    end
+    set -g __prefectx_now (string join '|' -- $r)
 end
 
 # True when the folder's deciding files changed since the last apply (see the bash hook).
@@ -68,6 +87,8 @@ function __prefectx_folder_changed
         end
         return 0
     end
+    # Without a stamp folder (no usable HOME) edits in place are not followed (said once).
+    test -n "$s"; or return 1
     if test -n "$p"; and begin
             not test -e "$p"; or not test -e "$s.p"; or test "$p" -nt "$s.p"; or test "$p" -ot "$s.p"
         end
@@ -156,11 +177,17 @@ function __prefectx_preexec --on-event fish_preexec
     end
     test "$PREFECTX_WRAP_PREFECT" != 0; and test "$PREFECTX_EXPORT" != profile; or return 0
     string match -q -- '*PREFECT_PROFILE=*' $argv[1]; or return 0
-    set -l m (string match -r -- '^(?:\s*[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*?\s*PREFECT_PROFILE=(\S*)\s+(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*([^\s=]+)' $argv[1])
+    # `env NAME=VALUE cmd` is the same one-shot (`env -i` is not: the value alone reaches cmd).
+    set -l line (string replace -r -- '^\s*env\s+(?=[^-\s])' '' $argv[1])
+    set -l m (string match -r -- '^(?:\s*[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*?\s*PREFECT_PROFILE=(\S*)\s+(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*([^\s=]+)(.*)$' $line)
     or return 0
     set -l v (string replace -ra -- '[\'"]' '' $m[2])
     set -l c (string replace -r -- '.*/' '' $m[3])
-    if contains -- $c prefect prefectx command env exec; or test "$v" = "$__PREFECTX_APPLIED"
+    if contains -- $c prefect prefectx command exec; or test "$v" = "$__PREFECTX_APPLIED"
+        return 0
+    end
+    # An interactive shell started so (no script, only options) runs its hook, which applies it.
+    if contains -- $c bash zsh fish nu; and string match -qr -- '^(\s+-[-A-Za-z]+)*\s*$' "$m[4]"
         return 0
     end
     # Nothing raw reaches the terminal (see the bash hook).
@@ -171,7 +198,7 @@ end
 
 # Re-apply when the profiles file changed (see the bash hook), or when PREFECT_PROFILE is no
 # longer what the hook applied; fish's test compares nanoseconds (fish 3.6).
-function __prefectx_prompt --on-event fish_prompt
+function __prefectx_check
     set -l f "$__PREFECTX_FILE"
     set -l s "$__PREFECTX_STAMP"
     set -l cwd
@@ -198,7 +225,25 @@ function __prefectx_prompt --on-event fish_prompt
             end
             and __prefectx_folder_changed "$s"
         end
+        or begin
+            __prefectx_values; test "$__prefectx_now" != "$__prefectx_vals"
+        end
         __prefectx_apply refresh
+    end
+end
+
+function __prefectx_prompt --on-event fish_prompt
+    __prefectx_check
+end
+
+# fish 3.6 runs fish_prompt handlers in the order they were defined, and direnv's and mise's
+# export from theirs: at the first prompt ours is defined again, after them, so the prompt it
+# sets sees their values (docs/shells.md).
+function __prefectx_last --on-event fish_prompt
+    functions -e __prefectx_last
+    functions -e __prefectx_prompt
+    function __prefectx_prompt --on-event fish_prompt
+        __prefectx_check
     end
 end
 

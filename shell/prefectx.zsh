@@ -48,6 +48,22 @@ __prefectx_where() {
 __prefectx_seen() {
   __prefectx_where
   typeset -g __prefectx_pp="$__prefectx_pp_now" __prefectx_here="$__prefectx_here_now" __prefectx_pwd="$PWD"
+  __prefectx_values
+  typeset -g __prefectx_vals="$__prefectx_now"
+}
+
+# The PREFECT_ names set and the values the hook watches, as one string (see the bash hook).
+__prefectx_values() {
+  \builtin local n
+  typeset -g __prefectx_now="${(oj: :)parameters[(I)PREFECT_*]}|"
+  for n in ${=__prefectx_watch-}; do
+    if [[ "$n" == '?'* ]]; then
+      n="${n#?}"
+      __prefectx_now+="${(P)n+1}|"
+    else
+      __prefectx_now+="${(P)n+.}${(P)n-}|"
+    fi
+  done
 }
 
 # True when the folder's deciding files changed since the last apply (see the bash hook).
@@ -61,6 +77,8 @@ __prefectx_folder_changed() {
   elif [[ -z "${__prefectx_here-}" ]] && [[ -e .env || -e prefect.toml || -e pyproject.toml ]]; then
     \builtin return 0
   fi
+  # Without a stamp folder (no usable HOME) edits in place are not followed (said once).
+  [[ -n "$s" ]] || \builtin return 1
   if [[ -n "$p" ]] && [[ ! -e "$p" || ! -e "$s.p" || "$p" -nt "$s.p" || "$p" -ot "$s.p" ]]; then
     \builtin return 0
   fi
@@ -154,7 +172,11 @@ __prefectx_preexec() {
   \builtin local -a __prefectx_w
   __prefectx_w=(${(z)1})
   \builtin local __prefectx_v= __prefectx_c= __prefectx_x
-  for __prefectx_x in "${__prefectx_w[@]}"; do
+  \builtin local -i __prefectx_i=0
+  # `env NAME=VALUE cmd` is the same one-shot (`env -i` is not: the value alone reaches cmd).
+  [[ "${__prefectx_w[1]-}" == env && "${__prefectx_w[2]-}" != -* ]] && __prefectx_i=1
+  while (( ++__prefectx_i <= ${#__prefectx_w} )); do
+    __prefectx_x="${__prefectx_w[__prefectx_i]}"
     case "$__prefectx_x" in
       (PREFECT_PROFILE=*) __prefectx_v="${(Q)__prefectx_x#PREFECT_PROFILE=}" ;;
       ([A-Za-z_]*=*) ;;
@@ -162,8 +184,14 @@ __prefectx_preexec() {
     esac
   done
   [[ -n "$__prefectx_c" && -n "$__prefectx_v" && "$__prefectx_v" != "${__PREFECTX_APPLIED-}" ]] || \builtin return 0
+  # An interactive shell started so (no script, only options) runs its hook, which applies it.
+  if [[ "${__prefectx_c##*/}" == (bash|zsh|fish|nu) ]]; then
+    \builtin local -a __prefectx_rest
+    __prefectx_rest=("${(@)__prefectx_w[__prefectx_i+1,-1]}")
+    [[ -z "${(M)__prefectx_rest:#[^-]*}" ]] && \builtin return 0
+  fi
   case "${__prefectx_c##*/}" in
-    (prefect | prefectx | command | env | exec) ;;
+    (prefect | prefectx | command | exec) ;;
     (*)
       # Nothing raw reaches the terminal (see the bash hook).
       __prefectx_v="${__prefectx_v//[[:cntrl:]]/?}" __prefectx_c="${__prefectx_c//[[:cntrl:]]/?}"
@@ -187,7 +215,8 @@ __prefectx_precmd() {
     { [[ ! -e "$f" && -e "$s" ]]; } ||
     { [[ "$PWD" != "${__prefectx_pwd-}" || -n "${__prefectx_pp-}${__prefectx_here-}" ||
       -e .prefect-profile || -e .env || -e prefect.toml || -e pyproject.toml ]] &&
-      __prefectx_folder_changed "$s"; }; then
+      __prefectx_folder_changed "$s"; } ||
+    { __prefectx_values; [[ "$__prefectx_now" != "${__prefectx_vals-}" ]]; }; then
     __prefectx_apply refresh
   fi
   # compinit may be loaded after this hook (oh-my-zsh and others do): register then.

@@ -62,6 +62,12 @@ pub enum Command {
         /// asking (needed where there is no terminal to ask on)
         #[arg(long, short = 'y')]
         yes: bool,
+        /// List what is allowed, and whether each file is still as allowed
+        #[arg(long, conflicts_with_all = ["dir", "yes", "prune"])]
+        list: bool,
+        /// Forget the entries whose files are gone (as `direnv prune`)
+        #[arg(long, conflicts_with_all = ["dir", "yes"])]
+        prune: bool,
     },
     /// Stop applying the .prefect-profile and project files of DIR
     Deny {
@@ -118,33 +124,6 @@ pub enum Command {
         file: std::path::PathBuf,
         args: Vec<String>,
     },
-}
-
-/// One subcommand as clap's derive builds it inside `Command`, without building the others:
-/// a TAB press needs only the subcommand it is in (complete.rs; its test checks every
-/// subcommand answers as in the whole tree). None for the variants without an own type.
-pub fn one_subcommand(name: &str) -> Option<clap::Command> {
-    use clap::{Args as _, Command as C, Subcommand as _};
-    // `#[command(subcommand)]` variants get these two from the derive as well.
-    fn nested(c: C) -> C {
-        c.subcommand_required(true).arg_required_else_help(true)
-    }
-    let (name, build): (&'static str, fn(C) -> C) = match name {
-        "env" => ("env", EnvArgs::augment_args),
-        "use" => ("use", UseArgs::augment_args),
-        "prompt" => ("prompt", PromptArgs::augment_args),
-        "profile" => ("profile", |c| nested(ProfileCmd::augment_subcommands(c))),
-        "config" => ("config", |c| nested(ConfigCmd::augment_subcommands(c))),
-        "login" => ("login", LoginArgs::augment_args),
-        "logout" => ("logout", ProfileFlag::augment_args),
-        "workspace" => ("workspace", |c| {
-            nested(WorkspaceCmd::augment_subcommands(c))
-        }),
-        "exec" => ("exec", ExecArgs::augment_args),
-        "doctor" => ("doctor", DoctorArgs::augment_args),
-        _ => return None,
-    };
-    Some(build(C::new(name)))
 }
 
 #[derive(Debug, Args, PartialEq)]

@@ -19,6 +19,8 @@ pub const PIN: &str = "__PREFECTX_PIN";
 pub const PIN_TTY: &str = "__PREFECTX_PIN_TTY";
 /// The profile before the last switch, for `use -`.
 pub const PREV: &str = "__PREFECTX_PREV";
+/// PREV for a shell that followed (no pin): `use -` goes back to following.
+pub const FOLLOWING: &str = "-";
 /// The file's `active` at the last apply.
 pub const ACTIVE: &str = "__PREFECTX_ACTIVE";
 /// The profile applied last.
@@ -31,6 +33,11 @@ pub const STAMP: &str = "__PREFECTX_STAMP";
 pub const FILE: &str = "__PREFECTX_FILE";
 /// Keyed digests of the values applied (handmade.rs).
 pub const SUMS: &str = "__PREFECTX_SUMS";
+/// `NAME:digest ...`: values set outside prefectx that stand, each with the digest of the value
+/// under it (handmade.rs).
+pub const OUTSIDE: &str = "__PREFECTX_OUTSIDE";
+/// Set when the hook has no folder for its stamps (no usable HOME): said once per shell.
+pub const NO_STAMPS: &str = "__PREFECTX_NO_STAMPS";
 /// The `.prefect-profile` seen at the last apply (whether or not a pin overrode it).
 pub const LOCAL: &str = "__PREFECTX_LOCAL";
 /// Why the `.prefect-profile` here does not choose, as last said (a path and a reason).

@@ -98,6 +98,21 @@ pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
                     .map(|f| f.path.to_string_lossy().into_owned())
             })
         };
+        // Values set outside prefectx in this hooked shell stand, as for Prefect (handmade.rs).
+        let recorded = effective::var(effective::OUTSIDE).unwrap_or_default();
+        let outside = crate::handmade::outside_names(&recorded);
+        r.settings.retain(|(k, _)| !outside.contains(&k.as_str()));
+        for k in &outside {
+            if let Ok(v) = std::env::var(k) {
+                out.push((
+                    true,
+                    format!(
+                        "setting {k}={} (from this shell's environment: set outside prefectx, by hand, direnv or mise; it wins over the profile, as for Prefect)",
+                        safe(&settings::mask(k, &v, false))
+                    ),
+                ));
+            }
+        }
         for (k, v) in &r.settings {
             let src = if from.contains(k) {
                 project_file(k).unwrap_or_default()

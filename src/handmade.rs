@@ -1,9 +1,12 @@
-//! Values changed by hand in a hooked shell (issue 17): `export PREFECT_API_URL=...` lasted
-//! until the next change of the profiles file, which reset it without a word. At every apply the
-//! hook records, per name, a keyed digest of the value it set (`__PREFECTX_SUMS`, never the
-//! value: a plain hash of an API key in the environment could be guessed offline, so the key is
-//! a secret of the user's in a 0600 file); the next automatic re-apply compares and names what
-//! the user changed, added or removed.
+//! Values set outside prefectx in a hooked shell: typed by hand (`export PREFECT_API_URL=...`),
+//! or exported by direnv, mise or a sourced script. At every apply the hook records, per name,
+//! a keyed digest of the value it set (`__PREFECTX_SUMS`, never the value: a plain hash of an
+//! API key in the environment could be guessed offline, so the key is a secret of the user's in
+//! a 0600 file). A value that differs at the next apply was set outside prefectx and wins while
+//! it stands, as an environment variable wins over the profile for Prefect: the hook neither
+//! overwrites nor unsets it (`__PREFECTX_OUTSIDE` keeps the digest of the value under it). Once it is unset, or put back to the value prefectx had set (direnv and mise
+//! restore what they saw on entering a folder), the profile's value applies again
+//! (docs/shells.md, "Values set outside prefectx").
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -104,33 +107,153 @@ impl Digests {
             .collect();
         parts.join(" ")
     }
+}
 
-    /// The names whose value in this environment is not what the last apply set (`recorded`,
-    /// the inherited __PREFECTX_SUMS), plus those the plan would unset that the last apply did
-    /// not leave: set, changed or removed by hand.
-    pub fn changed_by_hand(&self, recorded: &str, plan: &Plan) -> Vec<String> {
-        let mut names = Vec::new();
-        let mut ours = Vec::new();
-        for part in recorded.split_whitespace() {
+/// A value set outside prefectx: its name and the digest of the value under it (what prefectx
+/// had set there; `-` for none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outside {
+    pub name: String,
+    under: String,
+}
+
+impl Digests {
+    /// The names whose value was set outside prefectx and still stands. `sums` and `recorded`
+    /// are the inherited __PREFECTX_SUMS and __PREFECTX_OUTSIDE; `ours` tells a name the hook
+    /// manages. Without `sums` (a shell the hook has not applied in yet) nothing is outside:
+    /// the first apply makes the environment the profile's.
+    pub fn outside(
+        &self,
+        sums: Option<&str>,
+        recorded: Option<&str>,
+        ours: impl Fn(&str) -> bool,
+    ) -> Vec<Outside> {
+        let Some(sums) = sums else {
+            return Vec::new();
+        };
+        let now = |name: &str| std::env::var(name).ok().map(|v| self.hmac.digest(name, &v));
+        let mut found: Vec<Outside> = Vec::new();
+        for part in recorded.unwrap_or_default().split_whitespace() {
+            let Some((name, under)) = part.split_once(':') else {
+                continue;
+            };
+            // Unset, or put back to what was under it: taken back.
+            if now(name).is_some_and(|d| d != under) && ours(name) {
+                found.push(Outside {
+                    name: name.to_string(),
+                    under: under.to_string(),
+                });
+            }
+        }
+        for part in sums.split_whitespace() {
             let Some((name, sum)) = part.split_once(':') else {
                 continue;
             };
-            ours.push(name);
-            let now = std::env::var(name).ok();
-            if now.is_none_or(|v| self.hmac.digest(name, &v) != sum) {
-                names.push(name.to_string());
+            if found.iter().any(|o| o.name == name) || name == "PREFECT_PROFILE" {
+                continue;
+            }
+            if now(name).is_some_and(|d| d != sum) {
+                found.push(Outside {
+                    name: name.to_string(),
+                    under: sum.to_string(),
+                });
             }
         }
-        for name in &plan.unset {
-            if !ours.contains(&name.as_str()) {
-                names.push(name.clone());
+        // Names the last apply left unset (it unsets every name it manages and did not set).
+        let recorded_names: Vec<&str> = sums
+            .split_whitespace()
+            .chain(recorded.unwrap_or_default().split_whitespace())
+            .filter_map(|p| p.split(':').next())
+            .collect();
+        for (name, _) in std::env::vars_os() {
+            let Ok(name) = name.into_string() else {
+                continue;
+            };
+            if name != "PREFECT_PROFILE" && ours(&name) && !recorded_names.contains(&name.as_str())
+            {
+                found.push(Outside {
+                    name,
+                    under: "-".to_string(),
+                });
             }
         }
-        names.retain(|n| n != "PREFECT_PROFILE");
-        names.sort();
-        names.dedup();
-        names
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        found
     }
+}
+
+/// What one apply does about values set outside prefectx.
+pub struct Settled {
+    /// The names left as they are: the plan neither sets nor unsets them.
+    pub outside: Vec<Outside>,
+    /// __PREFECTX_SUMS and __PREFECTX_OUTSIDE after this apply; None without a digest key.
+    pub sums: Option<String>,
+    pub state: Option<String>,
+    /// The names the prompt check watches (`__prefectx_watch`): a secret one, as `?NAME`, for
+    /// being set at all, since its value must not be kept in a shell variable.
+    pub watch: String,
+}
+
+impl Settled {
+    /// `settings` with the values set outside prefectx in place of the profile's.
+    pub fn in_effect(&self, settings: &mut Vec<(String, String)>) {
+        settings.retain(|(k, _)| !self.outside.iter().any(|o| &o.name == k));
+        for o in &self.outside {
+            if let Ok(v) = std::env::var(&o.name) {
+                settings.push((o.name.clone(), v));
+            }
+        }
+    }
+}
+
+/// Takes the values set outside prefectx out of `plan` (they stand) and says what to record.
+pub fn settle(plan: &mut Plan) -> Settled {
+    let keep = crate::plan::kept();
+    let digests = Digests::load();
+    let outside = digests.as_ref().map_or_else(Vec::new, |d| {
+        d.outside(
+            crate::effective::var(crate::effective::SUMS).as_deref(),
+            crate::effective::var(crate::effective::OUTSIDE).as_deref(),
+            |n| crate::plan::ours(n, &keep),
+        )
+    });
+    plan.set
+        .retain(|(k, _)| !outside.iter().any(|o| &o.name == k));
+    plan.unset.retain(|k| !outside.iter().any(|o| &o.name == k));
+    let watch: Vec<String> = plan
+        .set
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .chain(outside.iter().map(|o| o.name.as_str()))
+        .filter(|k| *k != "PREFECT_PROFILE")
+        .map(|k| match crate::settings::is_secret(k) {
+            true => format!("?{k}"),
+            false => k.to_string(),
+        })
+        .collect();
+    Settled {
+        sums: digests.as_ref().map(|d| d.sums(plan)),
+        state: digests.map(|_| outside_state(&outside)),
+        outside,
+        watch: watch.join(" "),
+    }
+}
+
+/// `NAME:under ...`, to export as __PREFECTX_OUTSIDE.
+pub fn outside_state(list: &[Outside]) -> String {
+    let parts: Vec<String> = list
+        .iter()
+        .map(|o| format!("{}:{}", o.name, o.under))
+        .collect();
+    parts.join(" ")
+}
+
+/// The names in an inherited __PREFECTX_OUTSIDE (for `current` and `doctor`).
+pub fn outside_names(recorded: &str) -> Vec<&str> {
+    recorded
+        .split_whitespace()
+        .filter_map(|p| p.split(':').next())
+        .collect()
 }
 
 #[cfg(test)]

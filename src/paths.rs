@@ -148,7 +148,9 @@ pub fn location_key() -> String {
 /// `$XDG_DATA_HOME/prefectx` (or `~/.local/share/prefectx`): the allowed list (trust.rs) and the
 /// keyring record (keyring_profiles.rs).
 pub fn data_dir() -> Result<PathBuf> {
+    // Only an absolute folder: HOME=relative would put files under the current folder.
     dirs::data_dir()
+        .filter(|d| d.is_absolute())
         .map(|d| d.join("prefectx"))
         .ok_or_else(|| Error::new("cannot find a data folder: set XDG_DATA_HOME or HOME"))
 }
@@ -185,6 +187,7 @@ pub fn write_data(name: &str, bytes: &[u8]) -> Result<()> {
 /// `$XDG_CACHE_HOME/prefectx` (or the platform cache folder).
 pub fn cache_dir() -> Result<PathBuf> {
     dirs::cache_dir()
+        .filter(|d| d.is_absolute())
         .map(|d| d.join("prefectx"))
         .ok_or_else(|| Error::new("cannot find a cache folder: set XDG_CACHE_HOME or HOME"))
 }

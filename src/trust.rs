@@ -89,3 +89,18 @@ pub fn deny(dir: &Path) -> Result<usize> {
     }
     Ok(removed)
 }
+
+/// Drops the entries whose file is gone, as `direnv prune` does; the paths dropped.
+pub fn prune() -> Result<Vec<PathBuf>> {
+    let mut list = load();
+    let gone: Vec<PathBuf> = list
+        .iter()
+        .filter(|(_, p)| std::fs::symlink_metadata(p).is_err())
+        .map(|(_, p)| p.clone())
+        .collect();
+    if !gone.is_empty() {
+        list.retain(|(_, p)| !gone.contains(p));
+        save(&list)?;
+    }
+    Ok(gone)
+}

@@ -95,9 +95,13 @@ fn pinned_shell_stays_and_says_so_once() {
             "{shell}: said twice: {out}"
         );
         assert_eq!(t.var("PREFECT_PROFILE"), "prod");
-        // use - goes back; follow unpins.
+        // use - goes back to the previous state, as cd - does: following (`active` is now
+        // local), then pinned on prod again; follow unpins.
         t.run("prefectx use -");
-        assert_eq!(t.var("PREFECT_PROFILE"), "dev", "{shell}: previous");
+        assert_eq!(t.var("PREFECT_PROFILE"), "local", "{shell}: previous");
+        assert_eq!(t.var("__PREFECTX_PIN"), "<unset>");
+        t.run("prefectx use -");
+        assert_eq!(t.var("PREFECT_PROFILE"), "prod", "{shell}: and back");
         t.run("prefectx follow");
         assert_eq!(t.var("PREFECT_PROFILE"), "local", "{shell}: follows active");
         assert_eq!(t.var("__PREFECTX_PIN"), "<unset>");

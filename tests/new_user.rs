@@ -431,7 +431,7 @@ fn messages_say_what_happened() {
         t.run("prefectx use development");
         let out = t.run("prefectx follow");
         assert!(
-            out.contains("This shell now follows the active profile 'production'."),
+            out.contains("This shell now follows the active profile, 'production'."),
             "{shell}: {out}"
         );
         t.exit();
@@ -491,9 +491,10 @@ fn delete_keeps_the_comments_of_the_profile_before() {
     );
 }
 
-/// Item 7: values exported by hand were reset by the next change of the file without a word.
+/// Item 7: values exported by hand were reset by the next change of the file without a word;
+/// now they stand while set, as for Prefect, and are named.
 #[test]
-fn values_changed_by_hand_are_marked_and_named_when_replaced() {
+fn values_changed_by_hand_are_marked_and_stand() {
     for shell in interactive_shells() {
         let sb = Sandbox::new();
         sb.write_profiles(FILE);
@@ -521,26 +522,41 @@ fn values_changed_by_hand_are_marked_and_named_when_replaced() {
         );
         let sums = t.var("__PREFECTX_SUMS");
         assert!(
-            sums.contains("PREFECT_API_URL:")
-                && !sums.contains("dev.example")
-                && !sums.contains("manual"),
+            !sums.contains("dev.example") && !sums.contains("manual"),
             "{shell}: {sums}"
         );
-        // An unrelated change of the file elsewhere re-applies, and says what it replaced.
+        // An unrelated change of the file elsewhere re-applies: values set by hand stand, as
+        // an environment variable does for Prefect (docs/shells.md), and stay marked.
         assert!(sb.run(&["profile", "create", "other"]).status.success());
         let out = t.run("");
+        assert!(!out.contains("prefectx:"), "{shell}: {out}");
+        assert_eq!(t.var("PREFECT_API_URL"), "http://manual/api", "{shell}");
+        assert_eq!(t.var("PREFECT_LOGGING_LEVEL"), "DEBUG", "{shell}");
+        assert_eq!(t.var("PREFECTX_PROMPT"), "development:manual*", "{shell}");
+        let outside = t.var("__PREFECTX_OUTSIDE");
         assert!(
-            out.contains(
-                "replaces what was set by hand in this shell: PREFECT_API_URL, PREFECT_LOGGING_LEVEL; to keep such a value, list it in PREFECTX_KEEP"
-            ),
+            outside.contains("PREFECT_API_URL:")
+                && outside.contains("PREFECT_LOGGING_LEVEL:-")
+                && !outside.contains("manual")
+                && !outside.contains("DEBUG"),
+            "{shell}: {outside}"
+        );
+        // Switching names them; unsetting them gives the profile's values back.
+        let out = t.run("prefectx use production");
+        assert!(
+            out.contains("kept in effect over profile 'production', as Prefect would: PREFECT_API_URL, PREFECT_LOGGING_LEVEL"),
             "{shell}: {out}"
         );
-        assert_eq!(t.var("PREFECT_API_URL"), DEV, "{shell}");
+        t.run(match shell {
+            "fish" => "set -e PREFECT_API_URL PREFECT_LOGGING_LEVEL",
+            _ => "unset PREFECT_API_URL PREFECT_LOGGING_LEVEL",
+        });
+        assert_eq!(
+            t.var("PREFECT_API_URL"),
+            "http://prod.example/api",
+            "{shell}"
+        );
         assert!(!t.var("PREFECTX_PROMPT").ends_with('*'), "{shell}");
-        // Said once; an unchanged shell re-applied says nothing.
-        assert!(sb.run(&["profile", "create", "another"]).status.success());
-        let out = t.run("");
-        assert!(!out.contains("by hand"), "{shell}: {out}");
         t.exit();
     }
 }

@@ -172,12 +172,13 @@ fn the_nushell_hook_behaves_like_the_others() {
     assert_eq!(nu.var("PREFECT_PROFILE"), "dev");
     assert!(sb.read_profiles().starts_with("active = \"dev\""));
 
-    // The exact-environment rule: a PREFECT_* set by hand goes at the next apply.
+    // A PREFECT_* set by hand stands at the next apply, as for Prefect (docs/shells.md).
     nu.run("$env.PREFECT_LOGGING_LEVEL = 'DEBUG'");
     sb.write_profiles(&FILE.replace("http://dev/api", "http://dev2/api"));
     nu.run("");
-    assert_eq!(nu.var("PREFECT_LOGGING_LEVEL"), "<unset>");
+    assert_eq!(nu.var("PREFECT_LOGGING_LEVEL"), "DEBUG");
     assert_eq!(nu.var("PREFECT_API_URL"), "http://dev2/api");
+    nu.run("hide-env PREFECT_LOGGING_LEVEL");
 
     // The folder rule.
     let proj = sb.home().join("proj");

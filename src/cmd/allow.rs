@@ -171,8 +171,47 @@ pub fn deny(dir: Option<PathBuf>) -> Result<i32> {
         if n == 0 {
             "no change".to_string()
         } else {
-            format!("{n} file(s) no longer apply; hooked shells here drop what they set at the next prompt")
+            format!("the folder's .prefect-profile and Prefect's project files no longer apply ({n} allowed entr{}); hooked shells here drop what they set at the next prompt", if n == 1 { "y" } else { "ies" })
         }
+    ));
+    Ok(0)
+}
+
+/// `allow --list`: every allowed file, and whether it is still as it was allowed (read with
+/// the one hardened reader: a FIFO or an oversized file reads as changed, never hangs).
+pub fn list() -> Result<i32> {
+    let mut text = String::new();
+    for (d, p) in trust::load() {
+        let state = if std::fs::symlink_metadata(&p).is_err() {
+            "gone (`prefectx allow --prune` forgets it)"
+        } else {
+            match crate::folder_file::read(&p, LIST_MAX) {
+                Ok(bytes) if trust::digest(&bytes) == d => "allowed",
+                _ => "changed since it was allowed: not applied",
+            }
+        };
+        text.push_str(&format!("{}  {state}\n", shown(&p)));
+    }
+    if text.is_empty() {
+        output::note("Nothing is allowed.");
+    }
+    output::out(&text);
+    Ok(0)
+}
+
+/// The largest file `allow --list` reads to compare (project files are far smaller).
+const LIST_MAX: u64 = 1 << 20;
+
+/// `allow --prune`: forgets the entries whose files are gone.
+pub fn prune() -> Result<i32> {
+    let gone = trust::prune()?;
+    for p in &gone {
+        output::note(&format!("Forgot {} (gone)", shown(p)));
+    }
+    output::note(&format!(
+        "{} entr{} pruned.",
+        gone.len(),
+        if gone.len() == 1 { "y" } else { "ies" }
     ));
     Ok(0)
 }

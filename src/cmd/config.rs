@@ -27,9 +27,18 @@ pub fn known_setting(name: &str) -> Result<Setting> {
     })
 }
 
-fn hooked_on(profile: &str) -> bool {
-    crate::effective::shell_is_hooked()
-        && std::env::var("PREFECT_PROFILE").ok().as_deref() == Some(profile)
+/// True when the environment's value for `name` overrides the profiles file here, as Prefect
+/// warns. In a hooked shell the exported values are the hook's own (the profile's), which it
+/// replaces on every switch; only a value set outside prefectx stands (docs/shells.md).
+fn env_overrides(name: &str) -> bool {
+    if std::env::var_os(name).is_none() {
+        return false;
+    }
+    if !crate::effective::shell_is_hooked() {
+        return true;
+    }
+    let recorded = crate::effective::var(crate::effective::OUTSIDE).unwrap_or_default();
+    crate::handmade::outside_names(&recorded).contains(&name)
 }
 
 pub fn run(cmd: ConfigCmd) -> Result<i32> {
@@ -67,7 +76,7 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
                     "Set '{name}' to '{}'.\n",
                     mask(s.canonical, value, false).escape_debug()
                 ));
-                if std::env::var_os(s.canonical).is_some() && !hooked_on(&target) {
+                if env_overrides(s.canonical) {
                     out.push_str(&format!(
                         "{} is also set by an environment variable which will override your config value. Run `unset {}` to clear it.\n",
                         s.canonical, s.canonical

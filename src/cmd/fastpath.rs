@@ -149,8 +149,8 @@ mod tests {
     fn agrees_with_clap_on_every_flag_spelling() {
         use clap::FromArgMatches;
         fn clap_parse<T: FromArgMatches>(sub: &str, args: &[String]) -> Option<T> {
-            let root =
-                clap::Command::new("prefectx").subcommand(crate::cli::one_subcommand(sub).unwrap());
+            let root = clap::Command::new("prefectx")
+                .subcommand(super::cli_one::one_subcommand(sub).unwrap());
             let argv = ["prefectx".to_string(), sub.to_string()]
                 .into_iter()
                 .chain(args.iter().cloned());
@@ -159,7 +159,7 @@ mod tests {
         }
         let mut compared = 0;
         for sub in ["env", "prompt"] {
-            let mut cmd = crate::cli::one_subcommand(sub).unwrap();
+            let mut cmd = super::cli_one::one_subcommand(sub).unwrap();
             cmd.build();
             // Every way to write each option, from clap's definition.
             let mut spellings: Vec<Vec<String>> = Vec::new();

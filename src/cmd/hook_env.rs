@@ -16,57 +16,8 @@ use crate::profiles::Profiles;
 use crate::prompt_text;
 use crate::shell::Shell;
 
+use super::hook_args::{parse, Action};
 use super::q;
-
-enum Action {
-    Init(String),
-    Refresh,
-    Use {
-        name: Option<String>,
-        global: bool,
-        local: bool,
-    },
-    Follow,
-}
-
-const USAGE: &str = "usage: prefectx use [--global] [NAME | -]   |   prefectx follow";
-
-fn parse(args: &[String]) -> Result<Action> {
-    let mut it = args.iter().map(String::as_str);
-    match it.next() {
-        Some("init") => Ok(Action::Init(it.next().unwrap_or("0").to_string())),
-        Some("refresh") => Ok(Action::Refresh),
-        Some("use") | Some("follow") => typed(args),
-        _ => Err(Error::usage(USAGE)),
-    }
-}
-
-/// `use` and `follow`, typed by the user: parsed by clap with the binary's own definitions, so
-/// flags, help and errors are the same with and without the hook (issue 12; a second parser
-/// here had its own `-g` and usage text). Help and errors go to stderr: stdout is what the shell
-/// evals.
-fn typed(args: &[String]) -> Result<Action> {
-    use clap::Parser;
-    let argv = std::iter::once("prefectx".to_string()).chain(args.iter().cloned());
-    match crate::cli::Cli::try_parse_from(argv) {
-        Ok(cli) => match cli.command {
-            crate::cli::Command::Use(u) if u.local && u.name.is_none() && !u.unset => Err(
-                Error::usage("usage: prefectx use --local NAME   |   prefectx use --local --unset"),
-            ),
-            crate::cli::Command::Use(u) => Ok(Action::Use {
-                name: if u.unset { None } else { u.name },
-                global: u.global,
-                local: u.local,
-            }),
-            crate::cli::Command::Follow => Ok(Action::Follow),
-            _ => Err(Error::usage(USAGE)),
-        },
-        Err(e) => {
-            output::note(e.render().to_string().trim_end());
-            Err(Error::silent(e.exit_code()))
-        }
-    }
-}
 
 pub fn run(shell: Shell, args: &[String]) -> Result<i32> {
     let action = parse(args)?;
@@ -100,7 +51,18 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
         Action::Init(pid) => Some(pid.as_str()),
         _ => None,
     };
-    let (dir, name, export) = crate::stamps::place(init)?;
+    // Without a folder for the stamps (HOME unset or unusable) profiles still apply; that the
+    // shell cannot follow later edits by itself is said once per shell.
+    let placed = match crate::stamps::place(init) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            if env(effective::NO_STAMPS).is_none() {
+                output::note(&format!("prefectx: {e}; profiles apply, but this shell does not follow later edits of the profiles file by itself"));
+            }
+            shell.export(out, effective::NO_STAMPS, "1");
+            None
+        }
+    };
     let cwd = paths::shell_cwd();
     // `use --local` writes the folder's file before the stamps are taken: the next prompt
     // then sees nothing new.
@@ -115,25 +77,24 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
     let loc = paths::locate()?;
 
     // Bookkeeping first, before anything else can fail: the stamp, and which file.
-    if export {
-        shell.export(
-            out,
-            effective::STAMP,
-            &dir.path.join(&name).to_string_lossy(),
-        );
-    }
     // Absolute, so the prompt's mtime check means the same file after a `cd`.
     let file = cwd.join(&loc.path);
     // Exported, so that the next refresh can tell "the file changed" from "another file".
     let moved = env(effective::FILE).is_some_and(|f| Path::new(&f) != file);
-    shell.export(out, effective::FILE, &file.to_string_lossy());
     let rel = paths::location_is_relative().then_some("1");
     shell.set_local(out, "__prefectx_rel", rel.unwrap_or_default());
     shell.set_local(out, "__prefectx_key", &paths::location_key());
-    crate::stamps::stamp(&loc.path, &dir, &name);
     // The `.prefect-profile` that decides, found once: stamped here, read by apply.
     let seen = crate::folder::nearest(&cwd);
-    crate::stamps::stamp_all(&dir, &name, seen.as_deref());
+    if let Some((dir, name, export)) = &placed {
+        if *export {
+            let stamp = dir.path.join(name);
+            shell.export(out, effective::STAMP, &stamp.to_string_lossy());
+        }
+        shell.export(out, effective::FILE, &file.to_string_lossy());
+        crate::stamps::stamp(&loc.path, dir, name);
+        crate::stamps::stamp_all(dir, name, seen.as_deref());
+    }
     if let Ok(t) = crate::trust::file_path() {
         shell.set_local(out, "__prefectx_trust", &t.to_string_lossy());
     }
@@ -154,7 +115,7 @@ fn apply(
     // The profile this shell has now: what the hook applied last (PREFECT_PROFILE before
     // issue 15, for shells hooked by an older prefectx).
     // (A shell on Prefect's built-in default has applied nothing by name: `active` it is.)
-    let current = env(effective::APPLIED)
+    let mut current = env(effective::APPLIED)
         .or_else(|| env("PREFECT_PROFILE"))
         .or_else(|| env(effective::ACTIVE));
     let mut pin = env(effective::PIN);
@@ -170,7 +131,19 @@ fn apply(
         }
     }
 
-    let (mut said, mut switched) = (false, None);
+    // What `use -` goes back to, as `cd -` does: the profile pinned, or FOLLOWING.
+    let before = pin
+        .clone()
+        .unwrap_or_else(|| effective::FOLLOWING.to_string());
+    let action = match action {
+        Action::Use {
+            name: Some(n),
+            global: false,
+            local: false,
+        } if n == "-" && prev.as_deref() == Some(effective::FOLLOWING) => &Action::Follow,
+        a => a,
+    };
+    let (mut said, mut switched, mut followed) = (false, None, false);
     match action {
         Action::Init(_) | Action::Refresh => {
             match effective::selector(matches!(action, Action::Init(_))) {
@@ -180,30 +153,35 @@ fn apply(
                         q(&w),
                         crate::shell::sh::quote(&w)
                     ));
-                    if current.as_deref() != Some(w.as_str()) {
-                        prev = current.clone();
-                    }
                     pin = Some(w);
                     pin_tty = effective::tty();
                     said = true;
                 }
                 effective::Selector::Chose(w) => {
+                    // One answer to "which profile" (Prefect itself stops at an unknown name):
+                    // PREFECT_PROFILE goes back to the profile the shell keeps; a new shell
+                    // goes on as if it were not set.
+                    let keeps =
+                        env(effective::APPLIED).filter(|_| matches!(action, Action::Refresh));
+                    let back = keeps.as_deref().map_or(
+                        "is set aside: this shell starts as it would without it".into(),
+                        |c| format!("is back to {}, the profile this shell keeps", q(c)),
+                    );
                     output::note(&format!(
-                        "prefectx: PREFECT_PROFILE names profile {}, which is not in {}; this shell keeps {}",
+                        "prefectx: no profile {} in {}; PREFECT_PROFILE {back}",
                         q(&w),
-                        loc.path.display(),
-                        current.as_deref().map_or("its settings".to_string(), |c| format!("profile {}", q(c)))
+                        loc.path.display()
                     ));
-                    shell.export(out, effective::REFUSED, &w);
-                    return Ok(());
+                    if let Some(c) = keeps {
+                        shell.export(out, "PREFECT_PROFILE", &c);
+                        return Ok(());
+                    }
+                    std::env::remove_var("PREFECT_PROFILE");
+                    current = env(effective::APPLIED).or_else(|| env(effective::ACTIVE));
                 }
                 effective::Selector::Dropped => {
-                    output::note(&format!(
-                        "prefectx: PREFECT_PROFILE was unset: this shell follows the active profile {} again",
-                        q(&active)
-                    ));
                     pin = None;
-                    said = true;
+                    (said, followed) = (true, true);
                 }
                 effective::Selector::Unchanged => {}
             }
@@ -229,11 +207,7 @@ fn apply(
         }
         Action::Follow => {
             pin = None;
-            // Say what happened (issue 17: `follow` printed nothing).
-            output::note(&format!(
-                "This shell now follows the active profile {}.",
-                q(&active)
-            ));
+            followed = true;
         }
         Action::Use { local: true, .. } => {}
         Action::Use { name, global, .. } => {
@@ -265,7 +239,7 @@ fn apply(
                 pin = Some(name.clone());
                 pin_tty = effective::tty();
             }
-            if current.as_deref() != Some(name.as_str()) {
+            if *global && current.as_deref() != Some(name.as_str()) {
                 prev = current.clone();
             }
             // Said once the profile's key is in hand (a locked OS keyring fails the switch).
@@ -274,6 +248,9 @@ fn apply(
         }
     }
 
+    if pin.as_deref().unwrap_or(effective::FOLLOWING) != before {
+        prev = Some(before);
+    }
     // A global switch just rewrote the file: read it again.
     let profiles = match action {
         Action::Use { global: true, .. } => Profiles::load(loc)?,
@@ -305,6 +282,14 @@ fn apply(
     let mut resolved = effective::resolve(&profiles, &name, implicit)?;
     crate::keyring_profiles::fill(&loc.path, &name, &mut resolved.settings)?;
     switched.iter().for_each(|s: &String| output::note(s));
+    // Said once the profile that applies is known: a folder can choose it (issue 17: `follow`
+    // printed nothing; then it named `active` where a .prefect-profile chose).
+    if followed {
+        output::note(&match &by_folder {
+            Some(p) => format!("This shell no longer pins a profile: {} applies here (named by {}), the active profile {} elsewhere.", q(&name), output::safe(&p.to_string_lossy()), q(&active)),
+            None => format!("This shell now follows the active profile, {}.", q(&name)),
+        });
+    }
     for w in &resolved.warnings {
         output::warn(w);
     }
@@ -330,27 +315,24 @@ fn apply(
     let from = over.from;
     let noted = over.noted;
     let held: Vec<String> = over.held.iter().map(|(k, _)| k.clone()).collect();
-    let plan = plan::with_held(&mut resolved, over.held, selector_only);
-    // Values the user changed by hand are replaced by an automatic re-apply: say which, once
-    // (issue 17). The digests, never the values, are kept for the next time.
-    let digests = crate::handmade::Digests::load();
-    if let (Action::Init(_) | Action::Refresh, Some(d)) = (action, &digests) {
-        if let Some(recorded) = env(effective::SUMS) {
-            let names = d.changed_by_hand(&recorded, &plan);
-            if !names.is_empty() {
-                output::note(&format!(
-                    "prefectx: applying profile {} again replaces what was set by hand in this shell: {}; to keep such a value, list it in PREFECTX_KEEP, or store it in the profile with `prefectx config set NAME=VALUE`",
-                    q(&name),
-                    names.join(", ")
-                ));
-            }
-        }
+    let mut plan = plan::with_held(&mut resolved, over.held, selector_only);
+    // Values set outside prefectx (by hand, direnv, mise) stand, as for Prefect (handmade.rs).
+    let settled = crate::handmade::settle(&mut plan);
+    let names: Vec<&str> = settled.outside.iter().map(|o| o.name.as_str()).collect();
+    if matches!(action, Action::Use { .. } | Action::Follow) && !names.is_empty() {
+        output::note(&format!("prefectx: kept in effect over profile {}, as Prefect would: {}, set outside prefectx in this shell (unset to use the profile's value)", q(&name), names.join(", ")));
     }
     out.push_str(&shell.render_hook(&plan));
-    match &digests {
-        Some(d) => shell.export(out, effective::SUMS, &d.sums(&plan)),
-        None => shell.unset(out, effective::SUMS),
+    for (var, value) in [
+        (effective::SUMS, &settled.sums),
+        (effective::OUTSIDE, &settled.state),
+    ] {
+        match value.as_deref().filter(|v| !v.is_empty()) {
+            Some(v) => shell.export(out, var, v),
+            None => shell.unset(out, var),
+        }
     }
+    shell.set_local(out, "__prefectx_watch", &settled.watch);
     match &pin {
         Some(p) => shell.export(out, effective::PIN, p),
         None => shell.unset(out, effective::PIN),
@@ -371,8 +353,11 @@ fn apply(
     // escape sequences, and the scripts print with builtins only.
     shell.set_local(out, "__prefectx_applied_shown", &output::safe(&name));
     shell.unset(out, effective::REFUSED);
+    // The prompt names the server really in effect, and marks a value set outside prefectx.
+    settled.in_effect(&mut resolved.settings);
     let mut prompt = prompt_text::text(&resolved, None);
     prompt.push_str(prompt_text::marks(by_folder.is_some(), !from.is_empty()));
+    prompt.push_str(if names.is_empty() { "" } else { "*" });
     shell.export(out, effective::PROMPT, &prompt);
     for (var, value) in [
         (

@@ -1,6 +1,7 @@
 //! One file per command; `run` dispatches in `prefectx`, `run_cloud` in `prefectx-cloud`.
 
 pub mod allow;
+pub mod cli_one;
 pub mod cloud_exec;
 pub mod completions;
 pub mod config;
@@ -10,6 +11,7 @@ pub mod env;
 pub mod exec;
 pub mod fastpath;
 pub mod hook;
+pub mod hook_args;
 pub mod hook_env;
 pub mod keyring;
 pub mod keyring_copy;
@@ -38,7 +40,9 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Follow => use_profile::follow(),
         Command::Ls { json } => ls::run(json),
         Command::Current { verbose } => current::run(verbose),
-        Command::Allow { dir, yes } => allow::allow(dir, yes),
+        Command::Allow { list: true, .. } => allow::list(),
+        Command::Allow { prune: true, .. } => allow::prune(),
+        Command::Allow { dir, yes, .. } => allow::allow(dir, yes),
         Command::Deny { dir } => allow::deny(dir),
         Command::Prompt(a) => prompt::run(a),
         // The keyring moves need the keyring code, which only prefectx-cloud links (issue 14).

@@ -54,9 +54,16 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
                 );
             }
             let in_use = std::env::var("PREFECT_PROFILE").ok();
-            if pre.global_active() == name || in_use.as_deref() == Some(name.as_str()) {
+            // "active" as Prefect means it: the file's `active`. This shell's profile is another.
+            if pre.global_active() == name {
                 bail!(
                     "profile {} is the active profile; switch profiles before deleting it",
+                    q(&name)
+                );
+            }
+            if in_use.as_deref() == Some(name.as_str()) {
+                bail!(
+                    "profile {} is the one this shell uses (PREFECT_PROFILE); switch this shell to another profile before deleting it",
                     q(&name)
                 );
             }

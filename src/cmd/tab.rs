@@ -106,7 +106,7 @@ pub fn command_for_tab() -> clap::Command {
 /// when there is no such subcommand (`help` is one clap adds at build time).
 fn command_for(sub: &str) -> clap::Command {
     let root = clap::Command::new("prefectx");
-    if let Some(sc) = crate::cli::one_subcommand(sub) {
+    if let Some(sc) = super::cli_one::one_subcommand(sub) {
         return root.subcommand(sc);
     }
     let full = <crate::cli::Cli as clap::CommandFactory>::command();
