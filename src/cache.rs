@@ -66,6 +66,16 @@ fn file_for(cloud_api: &str, key: &str) -> Result<PathBuf> {
     Ok(paths::cache_dir()?.join(format!("workspaces-{hex}.json")))
 }
 
+/// Whose list a cache file holds (hashed into its name, never stored): the API key, or for a
+/// profile whose key is in the OS keyring the profile itself, since TAB must not open the
+/// keyring (keyring_profiles.rs) and still has to find the list.
+pub fn owner(file: &std::path::Path, profile: &str, key: &str, in_keyring: bool) -> String {
+    match in_keyring {
+        true => format!("keyring:{}:{profile}", file.display()),
+        false => key.to_string(),
+    }
+}
+
 /// The cached workspaces for this key and their age in seconds.
 pub fn read(cloud_api: &str, key: &str) -> Option<(Vec<Workspace>, u64)> {
     let path = file_for(cloud_api, key).ok()?;

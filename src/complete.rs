@@ -59,19 +59,25 @@ pub fn setting_assignments() -> Vec<CompletionCandidate> {
         .collect()
 }
 
+/// The workspaces of the profile the command line names (`-p NAME`, `--profile NAME`), else
+/// of the profile in effect: its account's, from the cache only.
 pub fn workspaces() -> Vec<CompletionCandidate> {
     let Some(p) = load() else { return Vec::new() };
-    let Ok((name, _)) = crate::effective::select(&p, None) else {
+    let Ok((name, _)) = crate::effective::select(&p, typed_profile().as_deref()) else {
         return Vec::new();
     };
     let Ok(r) = p.resolve(&name) else {
         return Vec::new();
     };
-    let Some(key) = r.get("PREFECT_API_KEY") else {
+    // A keyring profile's list is found by the profile: TAB never opens the keyring.
+    let in_keyring = crate::keyring_profiles::is_backed(&p.loc.path, &name);
+    let key = r.get("PREFECT_API_KEY").unwrap_or_default();
+    if key.is_empty() && !in_keyring {
         return Vec::new();
-    };
+    }
     let api = target::cloud_api(Some(&r));
-    let Some((list, age)) = cache::read(&api, key) else {
+    let owner = cache::owner(&p.loc.path, &name, key, in_keyring);
+    let Some((list, age)) = cache::read(&api, &owner) else {
         return Vec::new();
     };
     if age > cache::MAX_AGE_SECS {
@@ -121,6 +127,33 @@ impl clap_complete::engine::ValueCompleter for CommandThenPaths {
 /// True when the word under the cursor is the command of `exec NAME [--] CMD`. clap_complete's
 /// `arg_index` cannot tell (it is 0 both for CMD and for CMD's first argument), so the words
 /// are read here: `prefectx -- prefectx exec NAME [--] WORDS...`.
+/// The words of the command line being completed (after `--` in the COMPLETE protocol).
+fn typed_words() -> Vec<String> {
+    // args_os: a word that is not UTF-8 must not panic a TAB press.
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    match args.iter().position(|a| a == "--") {
+        Some(i) => args[i + 1..].to_vec(),
+        None => Vec::new(),
+    }
+}
+
+/// The profile named by `-p NAME`, `--profile NAME` or `--profile=NAME` on that line.
+fn typed_profile() -> Option<String> {
+    let words = typed_words();
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        if w == "-p" || w == "--profile" {
+            return it.next().filter(|n| !n.is_empty()).cloned();
+        }
+        if let Some(n) = w.strip_prefix("--profile=") {
+            return Some(n.to_string());
+        }
+    }
+    None
+}
+
 fn completing_exec_command() -> bool {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let Some(escape) = args.iter().position(|a| a == "--") else {

@@ -139,6 +139,16 @@ fn tab_completes_setting_names_and_cached_workspace_handles() {
             out.contains("Successfully set workspace to 'acme/dev'"),
             "{shell}: {out}"
         );
+        // `-p OTHER` completes OTHER's account's workspaces: from a shell on dev, which has
+        // no key and so no workspaces of its own.
+        t.run("prefectx use dev");
+        t.s.send("prefectx workspace set -p prod-eu acme/p\t")
+            .unwrap();
+        let out = t.run("");
+        assert!(
+            out.contains("Successfully set workspace to 'acme/prod'"),
+            "{shell}: -p: {out}"
+        );
         // Setting names: `config set PREFECT_LOGGING_LEV<TAB>` becomes PREFECT_LOGGING_LEVEL=.
         t.s.send("prefectx config set -p dev PREFECT_LOGGING_LEV\t")
             .unwrap();

@@ -284,6 +284,28 @@ fn hooked_shells_apply_a_keyring_profile_and_a_switch_costs_one_more_process() {
 /// `--export profile` (only PREFECT_PROFILE goes out, Prefect reads the profile itself): a
 /// profile kept in the OS keyring has no key in the file, so the key goes out beside the
 /// selector, and the real prefect sees it.
+/// TAB completes a keyring profile's workspaces from the cache, without opening the keyring.
+#[test]
+fn tab_completes_a_keyring_profiles_workspaces() {
+    let server = standard();
+    let sb = sandbox(&server);
+    let Some(_ss) = SecretService::start(&sb) else {
+        return;
+    };
+    assert!(login_keyring(&sb, "prod").status.success());
+    let before = server.count();
+    let out = sb
+        .cmd()
+        .env("COMPLETE", "fish")
+        // No bus: a completion that tried the keyring would find nothing.
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .args(["--", "prefectx", "workspace", "set", "-p", "prod", "acme/"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "acme/dev\nacme/prod\n", "{}", stderr(&out));
+    assert_eq!(server.count(), before, "TAB went to the network");
+}
+
 #[test]
 fn export_profile_mode_gives_prefect_a_keyring_profiles_key() {
     let Some(venv) = prefect_venv() else { return };

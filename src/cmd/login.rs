@@ -101,7 +101,8 @@ pub fn run(a: LoginArgs) -> Result<i32> {
     let current_url = existing.as_ref().and_then(|r| r.get("PREFECT_API_URL"));
     let ui = cloud::ui_url(&cloud_api);
     let ws = cache::choose(&list, a.workspace.as_deref(), current_url, &cloud_api, &ui)?;
-    if let Err(e) = cache::write(&cloud_api, &key, &list) {
+    let owner = cache::owner(&loc.path, &name, &key, a.keyring);
+    if let Err(e) = cache::write(&cloud_api, &owner, &list) {
         output::warn(&e.to_string());
     }
     let url = ws.api_url(&cloud_api);

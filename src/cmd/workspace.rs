@@ -16,7 +16,7 @@ use super::q;
 
 /// The profile to act on and its key (profile first, then the environment, as Prefect's
 /// effective setting would be).
-fn keyed(p: &ProfileFlag) -> Result<(Profiles, Resolved, String)> {
+fn keyed(p: &ProfileFlag) -> Result<(Profiles, Resolved, String, String)> {
     let profiles = super::load()?;
     let (name, _) = crate::effective::select(&profiles, p.profile.as_deref())?;
     let mut r = profiles.resolve(&name)?;
@@ -26,8 +26,13 @@ fn keyed(p: &ProfileFlag) -> Result<(Profiles, Resolved, String)> {
             .ok()
             .filter(|k| !k.is_empty())
     });
+    let in_keyring = crate::keyring_profiles::is_backed(&profiles.loc.path, &name);
     match key {
-        Some(k) => Ok((profiles, r, k)),
+        Some(k) => {
+            // From here on `key` names the cache's owner; the requests read the real key.
+            let owner = cache::owner(&profiles.loc.path, &name, &k, in_keyring);
+            Ok((profiles, r, k, owner))
+        }
         None => bail!(
             "profile {} is not logged in to Prefect Cloud; run `prefectx login -p {}`",
             q(&name),
@@ -36,10 +41,10 @@ fn keyed(p: &ProfileFlag) -> Result<(Profiles, Resolved, String)> {
     }
 }
 
-fn fetch(net: &Net, cloud_api: &str, key: &str) -> Result<Vec<Workspace>> {
+fn fetch(net: &Net, cloud_api: &str, key: &str, owner: &str) -> Result<Vec<Workspace>> {
     let client = Client::new(net)?;
     let list = api::me_workspaces(&client, cloud_api, key)?;
-    if let Err(e) = cache::write(cloud_api, key, &list) {
+    if let Err(e) = cache::write(cloud_api, owner, &list) {
         output::warn(&e.to_string());
     }
     Ok(list)
@@ -53,11 +58,11 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
             profile,
             net,
         } => {
-            let (_, r, key) = keyed(&profile)?;
+            let (_, r, key, owner) = keyed(&profile)?;
             let api = target::cloud_api(Some(&r));
-            let mut list = match (refresh, cache::read(&api, &key)) {
+            let mut list = match (refresh, cache::read(&api, &owner)) {
                 (false, Some((list, _))) => list,
-                _ => fetch(&(&net).into(), &api, &key)?,
+                _ => fetch(&(&net).into(), &api, &key, &owner)?,
             };
             list.sort_by_key(|w| w.handle());
             let current = r.get("PREFECT_API_URL").and_then(target::workspace_ids);
@@ -85,9 +90,9 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
             profile,
             net,
         } => {
-            let (profiles, r, key) = keyed(&profile)?;
+            let (profiles, r, key, owner) = keyed(&profile)?;
             let api = target::cloud_api(Some(&r));
-            let fresh = cache::read(&api, &key).filter(|(_, age)| *age <= cache::MAX_AGE_SECS);
+            let fresh = cache::read(&api, &owner).filter(|(_, age)| *age <= cache::MAX_AGE_SECS);
             let ws = match handle {
                 // The cache answers when it knows the handle and is fresh; else one request.
                 Some(handle) => {
@@ -96,7 +101,7 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
                     match cached {
                         Some(w) => w,
                         None => {
-                            let list = fetch(&(&net).into(), &api, &key)?;
+                            let list = fetch(&(&net).into(), &api, &key, &owner)?;
                             cache::find(&list, &handle)?.clone()
                         }
                     }
@@ -106,7 +111,7 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
                 None => {
                     let list = match fresh {
                         Some((list, _)) => list,
-                        None => fetch(&(&net).into(), &api, &key)?,
+                        None => fetch(&(&net).into(), &api, &key, &owner)?,
                     };
                     if list.len() > 1 && !crate::picker::is_interactive() {
                         let mut handles: Vec<String> = list.iter().map(|w| w.handle()).collect();
@@ -143,8 +148,8 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
 
 /// `refresh-cache -p NAME`: started detached by completion when the cache is a day old.
 pub fn refresh_in_background(p: ProfileFlag) -> Result<i32> {
-    let (_, r, key) = keyed(&p)?;
+    let (_, r, key, owner) = keyed(&p)?;
     let api = target::cloud_api(Some(&r));
-    fetch(&Net::default(), &api, &key)?;
+    fetch(&Net::default(), &api, &key, &owner)?;
     Ok(0)
 }
