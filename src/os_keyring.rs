@@ -16,7 +16,7 @@ fn entry(file: &Path, profile: &str) -> Result<keyring::Entry> {
 fn explain(profile: &str, e: keyring::Error) -> Error {
     use keyring::Error as K;
     let what = match &e {
-        K::NoEntry => "there is no key for it in the OS keyring (deleted outside prefectx?); log in again with `prefectx login --keyring`".to_string(),
+        K::NoEntry => format!("there is no key for it in the OS keyring (deleted outside prefectx?); log in again with `prefectx login --keyring -p {n}`, or stop keeping it there with `prefectx profile keyring {n} --no-keyring`", n = crate::shell::sh::quote(profile)),
         K::NoStorageAccess(_) => format!("the OS keyring is locked or refused access ({e}); unlock it and try again"),
         K::PlatformFailure(_) | K::NoDefaultStore => format!("no OS keyring is available here ({e}); on Linux a Secret Service (gnome-keyring, KeePassXC) must run in this session"),
         _ => e.to_string(),
@@ -26,6 +26,15 @@ fn explain(profile: &str, e: keyring::Error) -> Error {
         q(profile),
         what.replace('\n', " ")
     ))
+}
+
+/// The key; Ok(None) when the keyring has no entry for the profile.
+pub fn find(file: &Path, profile: &str) -> Result<Option<String>> {
+    match entry(file, profile)?.get_password() {
+        Ok(k) => Ok(Some(k)),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(explain(profile, e)),
+    }
 }
 
 pub fn get(file: &Path, profile: &str) -> Result<String> {

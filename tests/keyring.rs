@@ -448,11 +448,25 @@ fn keyring_failures_are_one_line_and_change_nothing() {
     assert!(!o.status.success());
     assert_eq!(stdout(&o), "");
     assert!(
-        stderr(&o).contains("no key for it in the OS keyring"),
+        stderr(&o).contains("no key for it in the OS keyring")
+            && stderr(&o).contains("`prefectx login --keyring -p prod`")
+            && stderr(&o).contains("`prefectx profile keyring prod --no-keyring`"),
         "{}",
         stderr(&o)
     );
     assert_eq!(sb.read_profiles(), file);
+    // --no-keyring drops the record the vanished entry left; the profile has no key now.
+    let o = sb.run(&["profile", "keyring", "prod", "--no-keyring"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("held no key for profile 'prod'"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(sb.read_profiles(), file);
+    let o = sb.run(&["env", "prod", "--shell", "sh"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("PREFECT_API_KEY="), "{}", stdout(&o));
     drop(ss);
 }
 

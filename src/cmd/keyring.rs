@@ -91,8 +91,18 @@ pub fn move_key(name: &str, into: bool) -> Result<i32> {
             )));
         }
         let key = match in_file {
-            Some(k) => k,
-            None => os_keyring::get(&loc.path, name)?,
+            Some(k) => Some(k),
+            None => os_keyring::find(&loc.path, name)?,
+        };
+        let Some(key) = key else {
+            // The entry went outside prefectx: only the record is left to drop.
+            keyring_profiles::set(&loc.path, name, false)?;
+            output::out(&format!(
+                "The OS keyring held no key for profile {}; it no longer keeps its key there, and has none now (`prefectx login -p {}`).\n",
+                q(name),
+                crate::shell::sh::quote(name)
+            ));
+            return Ok(0);
         };
         store::modify(&loc, |_, doc| {
             edit::set_value(doc, name, "PREFECT_API_KEY", &key)
