@@ -205,3 +205,52 @@ fn profiles_path_from_a_project_file_chooses_the_file() {
         assert_eq!(ours, prefect_view(&sb, &venv, &dir), "{file}");
     }
 }
+
+/// `prefectx config view` in an allowed folder names each value's source as Prefect's own
+/// `config view` does there: the project files over the profile.
+#[test]
+fn config_view_names_the_sources_prefect_names() {
+    let Some(venv) = prefect_venv() else { return };
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    let dir = sb.home().join("proj");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(".env"), "PREFECT_LOGGING_LEVEL=DEBUG\n").unwrap();
+    std::fs::write(dir.join("prefect.toml"), "[client]\nmax_retries = 7\n").unwrap();
+    assert!(sb.run_in(&dir, &["allow", "--yes"]).status.success());
+    let sources = |v: &serde_json::Value| -> BTreeMap<String, (String, String)> {
+        v["settings"]
+            .as_array()
+            .expect("settings")
+            .iter()
+            .map(|s| {
+                let value = match &s["value"] {
+                    serde_json::Value::String(x) => x.clone(),
+                    other => other.to_string(),
+                };
+                (
+                    s["name"].as_str().unwrap().to_string(),
+                    (value, s["source"].as_str().unwrap().to_string()),
+                )
+            })
+            .collect()
+    };
+    let out = Command::new(venv.join("bin/prefect"))
+        .env_clear()
+        .envs(sb.envs())
+        .env("DO_NOT_TRACK", "1")
+        .current_dir(&dir)
+        .args(["config", "view", "--show-secrets", "-o", "json"])
+        .output()
+        .expect("run prefect");
+    assert!(out.status.success(), "prefect: {}", stderr(&out));
+    let theirs = sources(&serde_json::from_slice(&out.stdout).unwrap());
+    let o = sb.run_in(&dir, &["config", "view", "--json", "--show-secrets"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ours = sources(&serde_json::from_slice(&o.stdout).unwrap());
+    assert_eq!(ours, theirs);
+    assert_eq!(
+        ours["PREFECT_LOGGING_LEVEL"],
+        ("DEBUG".to_string(), ".env file".to_string())
+    );
+}

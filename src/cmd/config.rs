@@ -119,15 +119,39 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
         } => {
             let p = super::load()?;
             let (name, _) = crate::effective::select(&p, profile.profile.as_deref())?;
-            let r = p.resolve(&name)?;
+            let mut r = p.resolve(&name)?;
+            // Prefect's project files here, laid over the profile as Prefect does, where they
+            // are allowed (the hook applies them then); sources named as Prefect names them.
+            let here = crate::project::here();
+            let from = crate::project::overlay(here, &mut r.settings, &crate::plan::kept());
+            let file_of = |k: &str| -> &'static str {
+                let file = here.and_then(|pr| {
+                    pr.files
+                        .iter()
+                        .rev()
+                        .find(|f| f.sets.iter().any(|(n, _)| n == k))
+                });
+                match file
+                    .and_then(|f| f.path.file_name())
+                    .and_then(|n| n.to_str())
+                {
+                    Some(".env") => ".env file",
+                    Some("prefect.toml") => "prefect.toml",
+                    _ => "pyproject.toml",
+                }
+            };
             let mut rows: Vec<(String, String, &str)> = Vec::new();
             for (k, v) in &r.settings {
                 match std::env::var(k) {
                     Ok(e) if e != *v => rows.push((k.clone(), e, "env")),
+                    _ if from.contains(k) => rows.push((k.clone(), v.clone(), file_of(k))),
                     _ => rows.push((k.clone(), v.clone(), "profile")),
                 }
             }
-            for (k, v) in std::env::vars() {
+            // vars_os: a variable that is not UTF-8 must not panic.
+            for (k, v) in std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            {
                 if crate::profiles::is_emittable(&k)
                     && k != "PREFECT_PROFILE"
                     && !rows.iter().any(|(n, _, _)| *n == k)
