@@ -1,7 +1,7 @@
 //! Links libgcc's unwinder (libgcc_eh.a) statically on Linux with glibc, as `gcc -static-libgcc`
 //! does for C, so the binaries no longer load libgcc_s.so.1 at start. Loading that one library
 //! cost about 0.1 ms per run (a C `main` linked with it: 0.635 ms against 0.539 ms, hyperfine,
-//! issue 7): more than a quarter of what `prefectx env` costs at a prompt. std only needs the
+//! bench/results.md): more than a quarter of what `prefectx env` costs at a prompt. std only needs the
 //! unwinder for backtraces here (panic = "abort" in release). Where the archive cannot be found
 //! (another C toolchain, a cross build) nothing changes and libgcc_s is used as before.
 

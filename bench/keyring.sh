@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# What a switch to a profile whose key is in the OS keyring costs (issue 14), next to one whose
+# What a switch to a profile whose key is in the OS keyring costs, next to one whose
 # key is in the file: `prefectx env NAME` does what a hooked shell's switch does (one
 # hook-env, plus the keyring helper for the keyring profile). A private D-Bus session with
 # gnome-keyring, unlocked headless. Prints a Markdown table. Usage: bench/keyring.sh
 # Needs: hyperfine, dbus, gnome-keyring; the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked -q
+./scripts/release-build.sh >/dev/null 2>&1
 bin=$PWD/target/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks for the README (issue 7). Run by hand: ./bench/run.sh  (writes bench/results.md)
+# Benchmarks for the README. Run by hand: ./bench/run.sh  (writes bench/results.md)
 # Needs: hyperfine, strace, tmux, bash, zsh, fish, direnv, GNU time (apt-get install ...), and
 # prefect==3.9.1 in $PREFECTX_PREFECT_VENV (scripts/test.sh installs it). Every number is
 # measured side by side in one run; ratios are against /bin/true, the cost of starting a process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-cargo build --release --locked -q
+./scripts/release-build.sh >/dev/null 2>&1
 bin=$root/target/release/prefectx
 venv="${PREFECTX_PREFECT_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/prefectx-test/venv-prefect-3.9.1}"
 out=$root/bench/results.md
@@ -67,7 +67,7 @@ PY
 for n in true env prompt ls complete; do
   rounds $n ms > "$work/$n.ms"
 done
-# What a `cd` that matters costs (issue 11): one hook refresh, in a plain folder and in an
+# What a `cd` that matters costs: one hook refresh, in a plain folder and in an
 # allowed project folder (prefect.toml and .env read, hashed and laid over the profile).
 mkdir -p "$work/proj"
 printf '[api]\nurl = "http://project/api"\n[client]\nmax_retries = 3\n' > "$work/proj/prefect.toml"
@@ -120,7 +120,7 @@ ratio() { python3 -c "print('%.2fx' % ($1 / $2))"; }
     echo "\`prefect profile ls\` / \`prefectx ls\`: $(ratio "$(median_ms prefect_ls)" "$(median_ms ls)") slower."
   fi
   echo
-  echo "Binaries: \`prefectx\` $(stat -c %s "$bin") bytes, \`prefectx-cloud\` $(stat -c %s "$root/target/release/prefectx-cloud") bytes; \`prefectx\` loads $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | paste -sd, -) only."
+  echo "Binaries: \`prefectx\` $(stat -c %s "$bin") bytes, \`prefectx-cloud\` $(stat -c %s "$root/target/release/prefectx-cloud") bytes; \`prefectx\` $(needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | paste -sd, -); [ -n "$needed" ] && echo "loads $needed only" || echo "is static-pie (scripts/release-build.sh)")."
   echo
   echo "| profiles in the file | \`prefectx env\` median | vs 3 profiles | peak RSS |"
   echo "|---:|---:|---:|---:|"

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-200000}
 rounds=${2:-3}
-cargo build --release --locked -q
+./scripts/release-build.sh >/dev/null 2>&1
 bin=$PWD/target/release/prefectx
 work=$(mktemp -d)
 trap 'tmux -L prefectx-bench kill-server 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The layout rules of issue 12, checked at every run of the one test command:
-# - nothing outside src/cmd/, src/cli.rs, src/lib.rs and src/main.rs imports crate::cmd or
+# The layout rules (docs/architecture.md), checked at every run of the one test command:
+# - nothing outside src/cmd/, src/cli/, src/lib.rs and src/main.rs imports crate::cmd or
 #   crate::cli;
 # - no top-level module imports one that imports it back (test code excluded);
 # - no file in src/ over 400 lines.
@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
 if grep -rn 'crate::cmd\|crate::cli' src --include='*.rs' |
-  grep -v '^src/cmd/\|^src/cli\.rs:\|^src/lib\.rs:\|^src/main\.rs:'; then
-  echo "layout: the lines above import crate::cmd or crate::cli from outside cmd/, cli.rs, lib.rs, main.rs" >&2
+  grep -v '^src/cmd/\|^src/cli/\|^src/lib\.rs:\|^src/main\.rs:'; then
+  echo "layout: the lines above import crate::cmd or crate::cli from outside cmd/, cli/, lib.rs, main.rs" >&2
   fail=1
 fi
 python3 - <<'PY' || fail=1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The crate as crates.io would get it (issue 13): the declared rust-version is at least every
+# The crate as crates.io would get it: the declared rust-version is at least every
 # dependency's, the package holds what the build needs (shell/, data/, completions/, man/)
 # and no tests, and `cargo publish --dry-run` builds it from the package alone.
 set -euo pipefail

@@ -25,7 +25,7 @@ want dpkg-deb dpkg
 want npm npm
 want lintian lintian
 want direnv direnv
-# A real Secret Service for the keyring tests (issue 14).
+# A real Secret Service for the keyring tests.
 want gnome-keyring-daemon gnome-keyring
 want dbus-daemon dbus
 want dbus-send dbus
@@ -51,7 +51,7 @@ if [ "$("$venv/bin/prefect" --version 2>/dev/null)" != "3.9.1" ]; then
 fi
 export PREFECTX_PREFECT_VENV="$venv"
 
-# nushell, the real one, from the npm registry (issue 13); reused while it is this version.
+# nushell, the real one, from the npm registry; reused while it is this version.
 nu_dir="${XDG_CACHE_HOME:-$HOME/.cache}/prefectx-test/nu"
 if [ "$("$nu_dir/node_modules/.bin/nu" --version 2>/dev/null)" != "0.115.1" ]; then
   echo "installing nushell 0.115.1 into $nu_dir"
@@ -72,7 +72,7 @@ cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 # The crate as published, and the Debian package the tests install (tests/package.rs). The
 # package test checks the layout and the install, not optimisation: it packages the dev build
-# the tests use anyway. A release build here cost 3 m 25 s of a 2-core run (issue 13).
+# the tests use anyway. A release build here cost 3 m 25 s of a 2-core run.
 ./scripts/check-package.sh
 cargo build --locked
 rm -rf target/debian

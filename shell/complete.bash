@@ -1,6 +1,6 @@
 # TAB completion for prefectx in bash (also part of `prefectx hook bash`).
 # prefectx answers with candidates already quoted for bash, so a profile or workspace named
-# `zz;touch pwn;#` is inserted as `zz\;touch\ pwn\;\#` and runs nothing (issue 16). Here nothing
+# `zz;touch pwn;#` is inserted as `zz\;touch\ pwn\;\#` and runs nothing. Here nothing
 # is re-parsed or globbed: the binary is reached through `prefectx` (the hook's function, else
 # PATH), never by interpolating its path into code.
 _prefectx_complete() {

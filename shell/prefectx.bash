@@ -1,6 +1,6 @@
 # prefectx shell integration for bash. In ~/.bashrc:  eval "$(prefectx hook bash)"
 # A prompt where the profiles file did not change starts no process: the check in
-# __prefectx_prompt uses builtins only (issue 3). Sourcing this twice installs it once.
+# __prefectx_prompt uses builtins only. Sourcing this twice installs it once.
 
 __prefectx_bin=@PREFECTX@
 # The path as messages show it: control characters escaped by the binary (docs/security.md).
@@ -17,7 +17,7 @@ prefectx() {
       ;;
     profile)
       \command "$__prefectx_bin" "$@" || \builtin return
-      # A rename from this shell takes its pin along (issue 17); the next prompt applies it.
+      # A rename from this shell takes its pin along; the next prompt applies it.
       if [[ "${2-}" == rename && $# -eq 4 && "${__PREFECTX_PIN-}" == "$3" ]]; then
         export __PREFECTX_PIN="$4"
       fi
@@ -26,7 +26,7 @@ prefectx() {
   esac
 }
 
-# What the folder holds (issue 11), with builtins only: the nearest .prefect-profile from $PWD
+# What the folder holds, with builtins only: the nearest .prefect-profile from $PWD
 # up to / (the same textual walk as the binary's), and $PWD when it has one of Prefect's
 # project files. Recorded after each apply, so only a change runs the binary.
 __prefectx_where() {
@@ -122,7 +122,7 @@ __prefectx_apply() {
   fi
 }
 
-# Prefect's own selectors (issue 15). `prefect --profile NAME ...`, `prefect -p NAME ...` and
+# Prefect's own selectors. `prefect --profile NAME ...`, `prefect -p NAME ...` and
 # `PREFECT_PROFILE=NAME prefect ...` run the real prefect with exactly NAME's environment, as
 # `prefectx exec NAME` does: this shell's exported settings would otherwise win over the
 # profile Prefect loads. Anything else runs prefect as it is, with no process of ours.
@@ -174,7 +174,7 @@ prefect() {
 # runs (once per command line, see __prefectx_debug; builtins only, no process).
 __prefectx_preexec() {
   [[ "$1" == *PREFECT_* ]] || \builtin return 0
-  # A PREFECT_* value changed by hand (issue 17): the prompt marks it with `*` until the next
+  # A PREFECT_* value changed by hand: the prompt marks it with `*` until the next
   # apply, which names it.
   \builtin local __prefectx_hand=
   if [[ "$1" =~ ^[[:space:]]*(export|unset|declare|typeset|readonly)[[:space:]]+(-[A-Za-z]+[[:space:]]+)*(PREFECT_[A-Z0-9_]+) ]]; then
@@ -223,10 +223,10 @@ __prefectx_preexec() {
 
 # Re-apply when the profiles file changed: its mtime differs from the stamp's (set to the
 # file's mtime at the last apply), it appeared or vanished, or the shell now points at
-# another file; or PREFECT_PROFILE is no longer what the hook applied (issue 15); or the
+# another file; or PREFECT_PROFILE is no longer what the hook applied; or the
 # folder's files that decide the environment changed: another .prefect-profile applies, one
-# of Prefect's project files appeared, vanished or was edited here, or the allowed list was
-# (issue 11). `-nt`/`-ot` compare nanoseconds in bash 5.
+# of Prefect's project files appeared, vanished or was edited here, or the allowed list
+# changed. `-nt`/`-ot` compare nanoseconds in bash 5.
 __prefectx_prompt() {
   \builtin local __prefectx_status=$?
   \builtin local f="${__PREFECTX_FILE-}" s="${__PREFECTX_STAMP-}"
@@ -327,7 +327,9 @@ fi
 
 # The trap the prompt arms, made once. A DEBUG trap already there (the user's) runs first, so
 # that what it reads (`$_`) is still what it expects, and is put back when ours disarms; ours
-# follows on its own line, so that a comment ending the old one cannot swallow it.
+# follows on its own line, so that a comment ending the old one cannot swallow it. A trap still
+# armed after an empty line fires for PROMPT_COMMAND's `__prefectx_prompt`: skipped in the trap
+# string itself, with no function call (`[[ ]]` leaves `$_` as it was).
 if [[ -z "${__prefectx_trap_set-}" ]]; then
   __prefectx_trap_set=1
   __prefectx_user_trap="$(\builtin trap -p DEBUG)"
@@ -335,9 +337,9 @@ if [[ -z "${__prefectx_trap_set-}" ]]; then
   __prefectx_user_trap="${__prefectx_user_trap%\' DEBUG}"
   __prefectx_user_trap="${__prefectx_user_trap//\'\\\'\'/\'}"
   if [[ -n "$__prefectx_user_trap" ]]; then
-    __prefectx_trap="$__prefectx_user_trap"$'\n''__prefectx_debug "$BASH_COMMAND" "$_" && { \builtin trap -- "$__prefectx_user_trap" DEBUG; : "$__prefectx_last"; }'
+    __prefectx_trap="$__prefectx_user_trap"$'\n''[[ "$BASH_COMMAND" == __prefectx_prompt ]] || { __prefectx_debug "$BASH_COMMAND" "$_" && { \builtin trap -- "$__prefectx_user_trap" DEBUG; : "$__prefectx_last"; }; }'
   else
-    __prefectx_trap='__prefectx_debug "$BASH_COMMAND" "$_" && { \builtin trap - DEBUG; : "$__prefectx_last"; }'
+    __prefectx_trap='[[ "$BASH_COMMAND" == __prefectx_prompt ]] || { __prefectx_debug "$BASH_COMMAND" "$_" && { \builtin trap - DEBUG; : "$__prefectx_last"; }; }'
   fi
 fi
 

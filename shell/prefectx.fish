@@ -1,6 +1,6 @@
 # prefectx shell integration for fish. In ~/.config/fish/config.fish:  prefectx hook fish | source
 # A prompt where the profiles file did not change starts no process: the check in
-# __prefectx_prompt uses builtins only (issue 3). Sourcing this twice installs it once.
+# __prefectx_prompt uses builtins only. Sourcing this twice installs it once.
 
 set -g __prefectx_bin @PREFECTX@
 # The path as messages show it: control characters escaped by the binary (docs/security.md).
@@ -16,7 +16,7 @@ function prefectx
             return $st
         case profile
             command $__prefectx_bin $argv; or return $status
-            # A rename from this shell takes its pin along (issue 17).
+            # A rename from this shell takes its pin along.
             if test "$argv[2]" = rename; and test (count $argv) -eq 4; and test "$__PREFECTX_PIN" = "$argv[3]"
                 set -gx __PREFECTX_PIN $argv[4]
             end
@@ -25,7 +25,7 @@ function prefectx
     end
 end
 
-# What the folder holds (issue 11; see the bash hook), with builtins only (`string` is one).
+# What the folder holds (see the bash hook), with builtins only (`string` is one).
 function __prefectx_where
     set -l d $PWD
     test "$d" = /; and set d ''
@@ -50,25 +50,26 @@ function __prefectx_seen
     set -g __prefectx_pp $__prefectx_pp_now
     set -g __prefectx_here $__prefectx_here_now
     set -g __prefectx_pwd $PWD
+    # The watched names as lists: all of them, and those whose value may be kept here.
+    set -l w (string split -n ' ' -- "$__prefectx_watch")
+    set -g __prefectx_wa (string replace -r -- '^[?]' '' $w)
+    set -g __prefectx_wv (string match -rv -- '^[?]' $w)
     __prefectx_values
     set -g __prefectx_vals $__prefectx_now
 end
 
-# The PREFECT_ names set and the values the hook watches, as one string (see the bash hook).
+# The values the hook watches, as one string (see the bash hook): how many of the watched
+# names are unset, then the values of those that are not secret. fish lists every variable
+# slowly (`set -n`: 0.2 ms), so a PREFECT_ name the hook does not manage is seen at the next
+# apply instead.
 function __prefectx_values
-    set -l r (set -n | string match 'PREFECT_*')
-    for n in (string split ' ' -- "$__prefectx_watch")
-        test -n "$n"; or continue
-        if test (string sub -l 1 -- $n) = '?'
-            set n (string sub -s 2 -- $n)
-            set -q $n; and set -a r 1; or set -a r 0
-        else if set -q $n
-            set -a r ".$$n"
-        else
-            set -a r -
-        end
+    set -l unset 0
+    if set -q __prefectx_wa[1]
+        set -q $__prefectx_wa
+        set unset $status
     end
-    set -g __prefectx_now (string join '|' -- $r)
+    set -l v $$__prefectx_wv
+    set -g __prefectx_now "$unset|$v"
 end
 
 # True when the folder's deciding files changed since the last apply (see the bash hook).
@@ -123,7 +124,7 @@ function __prefectx_apply
     end
 end
 
-# Prefect's own selectors (issue 15; see the bash hook): `prefect --profile NAME`, `-p NAME`
+# Prefect's own selectors (see the bash hook): `prefect --profile NAME`, `-p NAME`
 # and `PREFECT_PROFILE=NAME prefect` run the real prefect with exactly NAME's environment.
 # `count`, `math` and `string` are fish builtins: no process.
 function prefect --wraps prefect
@@ -170,7 +171,7 @@ end
 # `PREFECT_PROFILE=NAME cmd` for any other command: said before it runs (fish_preexec).
 function __prefectx_preexec --on-event fish_preexec
     string match -q -- '*PREFECT_*' $argv[1]; or return 0
-    # A PREFECT_* value changed by hand (issue 17): `*` in the prompt until the next apply.
+    # A PREFECT_* value changed by hand: `*` in the prompt until the next apply.
     set -l hand (string match -r -- '^\s*(?:set\s+(?:-[a-zA-Z]+\s+)*|export\s+)(PREFECT_[A-Z0-9_]+)' $argv[1])
     if set -q hand[2]; and not contains -- $hand[2] PREFECT_PROFILE PREFECT_HOME PREFECT_PROFILES_PATH
         string match -q -- '*\*' "$PREFECTX_PROMPT"; or set -gx PREFECTX_PROMPT "$PREFECTX_PROMPT*"

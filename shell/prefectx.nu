@@ -17,7 +17,7 @@ def --env __prefectx_eval [out: string] {
   load-env $set
 }
 
-# What the folder holds (issue 11; see the bash hook): the nearest .prefect-profile from $PWD
+# What the folder holds (see the bash hook): the nearest .prefect-profile from $PWD
 # up to /, and $PWD when it has one of Prefect's project files.
 def --env __prefectx_where [] {
   mut d = $env.PWD
@@ -79,7 +79,7 @@ def --env --wrapped prefectx [...args: string@__prefectx_complete] {
     }
   } else if $sub == "profile" {
     ^@PREFECTX@ ...$args
-    # A rename from this shell takes its pin along (issue 17); the next prompt applies it.
+    # A rename from this shell takes its pin along; the next prompt applies it.
     if ($args | length) == 4 and ($args | get 1) == "rename" and ($env.__PREFECTX_PIN? | default "") == ($args | get 2) {
       $env.__PREFECTX_PIN = ($args | get 3)
     }
@@ -166,8 +166,8 @@ def --env __prefectx_folder_changed [s: string] {
 }
 
 # Re-apply when the profiles file changed (its mtime against the stamp's), the shell points at
-# another file, PREFECT_PROFILE is no longer what the hook applied (issue 15), or the folder's
-# deciding files changed (issue 11).
+# another file, PREFECT_PROFILE is no longer what the hook applied, or the folder's
+# deciding files changed.
 def --env __prefectx_prompt [] {
   let f = ($env.__PREFECTX_FILE? | default "")
   let s = ($env.__PREFECTX_STAMP? | default "")

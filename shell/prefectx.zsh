@@ -1,6 +1,6 @@
 # prefectx shell integration for zsh. In ~/.zshrc:  eval "$(prefectx hook zsh)"
 # A prompt where the profiles file did not change starts no process: the check in
-# __prefectx_precmd uses builtins only (issue 3). Sourcing this twice installs it once.
+# __prefectx_precmd uses builtins only. Sourcing this twice installs it once.
 
 typeset -g __prefectx_bin=@PREFECTX@
 # The path as messages show it: control characters escaped by the binary (docs/security.md).
@@ -17,7 +17,7 @@ prefectx() {
       ;;
     profile)
       \command "$__prefectx_bin" "$@" || \builtin return
-      # A rename from this shell takes its pin along (issue 17); the next prompt applies it.
+      # A rename from this shell takes its pin along; the next prompt applies it.
       if [[ "${2-}" == rename && $# -eq 4 && "${__PREFECTX_PIN-}" == "$3" ]]; then
         export __PREFECTX_PIN="$4"
       fi
@@ -26,7 +26,7 @@ prefectx() {
   esac
 }
 
-# What the folder holds (issue 11; see the bash hook), with builtins only.
+# What the folder holds (see the bash hook), with builtins only.
 __prefectx_where() {
   \builtin local d="$PWD"
   [[ "$d" == / ]] && d=
@@ -113,7 +113,7 @@ __prefectx_apply() {
   fi
 }
 
-# Prefect's own selectors (issue 15; see the bash hook): `prefect --profile NAME`, `-p NAME`
+# Prefect's own selectors (see the bash hook): `prefect --profile NAME`, `-p NAME`
 # and `PREFECT_PROFILE=NAME prefect` run the real prefect with exactly NAME's environment.
 prefect() {
   if [[ "${PREFECTX_WRAP_PREFECT-}" != 0 && "${PREFECTX_EXPORT-}" != profile ]]; then
@@ -154,7 +154,7 @@ prefect() {
 # `PREFECT_PROFILE=NAME cmd` for any other command: said before it runs (preexec; builtins).
 __prefectx_preexec() {
   [[ "$1" == *PREFECT_* ]] || \builtin return 0
-  # A PREFECT_* value changed by hand (issue 17): `*` in the prompt until the next apply.
+  # A PREFECT_* value changed by hand: `*` in the prompt until the next apply.
   \builtin local __prefectx_hand=
   if [[ "$1" =~ '^[[:space:]]*(export|unset|declare|typeset|readonly)[[:space:]]+(-[A-Za-z]+[[:space:]]+)*(PREFECT_[A-Z0-9_]+)' ]]; then
     __prefectx_hand="${match[3]}"
@@ -203,7 +203,7 @@ __prefectx_preexec() {
 }
 
 # Re-apply when the profiles file changed (see the bash hook), or when PREFECT_PROFILE is no
-# longer what the hook applied, or the folder's deciding files changed (issue 11). zsh's -nt/-ot are false when either file is missing, so
+# longer what the hook applied, or the folder's deciding files changed. zsh's -nt/-ot are false when either file is missing, so
 # existence is tested on its own.
 __prefectx_precmd() {
   \builtin local __prefectx_status=$?

@@ -1,4 +1,4 @@
-//! The one atomic write (issue 12): a temp file in the target's folder (0600 while written),
+//! The one atomic write: a temp file in the target's folder (0600 while written),
 //! the final mode set exactly (chmod ignores the umask), the bytes, fsync, rename over the
 //! target, fsync of the folder. A reader sees the old file or the new one, never a part, and a
 //! crash leaves at most a temp file that the next writer removes (store.rs).

@@ -36,7 +36,7 @@ pub fn profiles_and_dash() -> Vec<CompletionCandidate> {
     c
 }
 
-/// `config unset <TAB>`: the keys the profile in effect sets (issue 17: the whole catalogue was
+/// `config unset <TAB>`: the keys the profile in effect sets (the whole catalogue was
 /// offered, though only these can be unset).
 pub fn profile_keys() -> Vec<CompletionCandidate> {
     let Some(p) = load() else { return Vec::new() };
@@ -89,7 +89,7 @@ pub fn workspaces() -> Vec<CompletionCandidate> {
 }
 
 /// `prefectx exec NAME CMD ARGS...`: the command's name from PATH first, then files, as `sudo`
-/// and `env` complete (issue 17).
+/// and `env` complete.
 pub struct CommandThenPaths;
 
 impl clap_complete::engine::ValueCompleter for CommandThenPaths {

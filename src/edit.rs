@@ -168,7 +168,7 @@ pub fn remove_value(doc: &mut DocumentMut, profile: &str, key: &str) -> Result<b
 /// Removes a profile's table and the comment block attached to its header (no blank line
 /// between them). toml_edit keeps every comment above a header in that header's prefix, so
 /// removing the table took the previous profile's trailing comments too, a commented-out
-/// setting included (issue 17); that part is put back where it was.
+/// setting included; that part is put back where it was.
 pub fn remove_profile(doc: &mut DocumentMut, name: &str) -> Result<bool> {
     let Some(item) = profiles_table(doc)?.remove(name) else {
         return Ok(false);

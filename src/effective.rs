@@ -1,8 +1,8 @@
 //! The profile in effect in a shell, and the names of the hook's state. Every command that
 //! reads the shell's state (hook-env, watch, doctor, current, TAB) takes both from here
-//! (issue 12), so the rule is written once: what the user set in PREFECT_PROFILE since the last
-//! apply (issue 15), then this terminal's pin (issue 17), then the nearest `.prefect-profile`
-//! (issue 11), then the file's `active`. Prefect's project files are laid on top of the chosen
+//!, so the rule is written once: what the user set in PREFECT_PROFILE since the last
+//! apply, then this terminal's pin, then the nearest `.prefect-profile`
+//!, then the file's `active`. Prefect's project files are laid on top of the chosen
 //! profile where they are allowed (project.rs).
 //!
 //! The state holds names and paths only, never a value (`__PREFECTX_SUMS` holds keyed digests).
@@ -50,7 +50,7 @@ pub const FROM: &str = "__PREFECTX_FROM";
 pub const NOTED: &str = "__PREFECTX_NOTED";
 /// The prompt segment.
 pub const PROMPT: &str = "PREFECTX_PROMPT";
-/// `profile` to export only PREFECT_PROFILE (issue 15).
+/// `profile` to export only PREFECT_PROFILE.
 pub const EXPORT: &str = "PREFECTX_EXPORT";
 /// Names the user keeps (plan.rs).
 pub const KEEP: &str = "PREFECTX_KEEP";
@@ -278,7 +278,7 @@ pub fn tty() -> Option<String> {
     None
 }
 
-/// What the user did to PREFECT_PROFILE since the hook last applied a profile (issue 15): Prefect
+/// What the user did to PREFECT_PROFILE since the hook last applied a profile: Prefect
 /// reads it to choose the profile, so a hooked shell must too, or `export PREFECT_PROFILE=prod`
 /// would leave the shell on the old profile's exported settings, which win over the profile.
 pub enum Selector {

@@ -1,4 +1,4 @@
-//! The whole chain behind the profile and settings in effect here (issue 11), for `doctor` and
+//! The whole chain behind the profile and settings in effect here, for `doctor` and
 //! `current --verbose`: the pin, the `.prefect-profile`, `active`, the project files (allowed
 //! or not) and where each setting comes from. Values are masked; text from files is made safe.
 

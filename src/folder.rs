@@ -1,5 +1,5 @@
 //! `.prefect-profile`: a folder names the profile for itself and every folder below it, like
-//! pyenv's `.python-version` (issue 11). The nearest one in the current folder or a parent
+//! pyenv's `.python-version`. The nearest one in the current folder or a parent
 //! wins; its first line that is neither empty nor a `#` comment is the name.
 //!
 //! The parents are walked on the shell's logical `$PWD`, textually, exactly as the hook

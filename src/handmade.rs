@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use crate::paths::{self, PrivateDir};
 use crate::plan::Plan;
@@ -48,30 +48,25 @@ fn key() -> Option<Vec<u8>> {
     Some(k)
 }
 
-/// HMAC-SHA256 (RFC 2104) under one key, with the two key blocks hashed once: each digest
-/// then costs one compression for the message and one for the outer hash, not four.
+/// HMAC-SHA256 (RFC 2104, the `hmac` crate) under one key, its key blocks hashed once and
+/// cloned for each digest.
 #[derive(Clone)]
-struct Hmac {
-    inner: Sha256,
-    outer: Sha256,
-}
+struct Hmac(hmac::Hmac<Sha256>);
 
 impl Hmac {
-    /// `key` at most 64 bytes, as ours is.
-    fn new(key: &[u8]) -> Hmac {
-        let mut block = [0u8; 64];
-        let n = key.len().min(64);
-        block[..n].copy_from_slice(&key[..n]);
-        let pad = |b: u8| block.map(|k| k ^ b);
-        Hmac {
-            inner: Sha256::new().chain_update(pad(0x36)),
-            outer: Sha256::new().chain_update(pad(0x5c)),
-        }
+    /// HMAC takes a key of any length: None is not expected.
+    fn new(key: &[u8]) -> Option<Hmac> {
+        use hmac::KeyInit;
+        <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key)
+            .ok()
+            .map(Hmac)
     }
 
     fn mac(&self, msg: &[u8]) -> Vec<u8> {
-        let inner = self.inner.clone().chain_update(msg).finalize();
-        self.outer.clone().chain_update(inner).finalize().to_vec()
+        use hmac::Mac;
+        let mut m = self.0.clone();
+        m.update(msg);
+        m.finalize().into_bytes().to_vec()
     }
 
     /// The digest of `name=value`: 16 hex digits of its HMAC.
@@ -93,9 +88,8 @@ pub struct Digests {
 impl Digests {
     /// None when the key cannot be read or made; the hook then keeps no digests.
     pub fn load() -> Option<Digests> {
-        key().map(|key| Digests {
-            hmac: Hmac::new(&key),
-        })
+        let hmac = Hmac::new(&key()?)?;
+        Some(Digests { hmac })
     }
 
     /// `NAME:digest ...` for what `plan` sets, to export as __PREFECTX_SUMS.
@@ -263,12 +257,14 @@ mod tests {
     #[test]
     fn hmac_sha256_matches_rfc_4231() {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
-        let h = Hmac::new(b"Jefe").mac(b"what do ya want for nothing?");
+        let h = Hmac::new(b"Jefe")
+            .unwrap()
+            .mac(b"what do ya want for nothing?");
         assert_eq!(h[..8], [0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e]);
-        assert_eq!(Hmac::new(b"k").digest("A", "b").len(), 16);
+        assert_eq!(Hmac::new(b"k").unwrap().digest("A", "b").len(), 16);
         assert_ne!(
-            Hmac::new(b"k").digest("A", "b"),
-            Hmac::new(b"k2").digest("A", "b")
+            Hmac::new(b"k").unwrap().digest("A", "b"),
+            Hmac::new(b"k2").unwrap().digest("A", "b")
         );
     }
 }

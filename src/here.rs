@@ -1,4 +1,4 @@
-//! What the current folder asks of a hooked shell (issue 11): the profile a `.prefect-profile`
+//! What the current folder asks of a hooked shell: the profile a `.prefect-profile`
 //! names and the allowed project files laid on top, with the one line the hook says when that
 //! changes. hook-env asks here; the rule itself is in effective.rs and project/.
 

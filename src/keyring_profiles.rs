@@ -1,4 +1,4 @@
-//! Which profiles keep their Prefect Cloud API key in the OS keyring (issue 14), and getting
+//! Which profiles keep their Prefect Cloud API key in the OS keyring, and getting
 //! the key for one of them. The list is prefectx's own: `$XDG_DATA_HOME/prefectx/keyring.json`
 //! (0600 in a 0700 folder), keyed by the profiles file's absolute path and the profile name,
 //! never a key in the profile itself (Prefect warns about unknown keys in a profile and drops

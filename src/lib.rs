@@ -1,4 +1,4 @@
-//! prefectx as one library behind two binaries (issue 7):
+//! prefectx as one library behind two binaries:
 //! - `prefectx` (src/main.rs): everything a prompt, a TAB or an `eval` runs, and the local
 //!   commands. It never links the HTTP stack: reqwest, rustls, ring, hyper and tokio made the
 //!   binary 4.2 MB against 2.0 MB without them, and its start (page faults, relocations) cost

@@ -3,7 +3,7 @@
 //!
 //! `no_main`: std's runtime start-up (`lang_start`) finds the main thread's stack guard with
 //! `pthread_getattr_np`, which parses /proc/self/maps with sscanf: 21% of the instructions of a
-//! whole `prefectx env` (callgrind, issue 7), at every prompt that changed. Arguments still
+//! whole `prefectx env` (callgrind), at every prompt that changed. Arguments still
 //! reach `std::env::args` (glibc passes them through .init_array); the one other thing
 //! `lang_start` does that we need, ignoring SIGPIPE, is done below.
 #![cfg_attr(not(test), no_main)]

@@ -1,4 +1,4 @@
-//! The OS keyring itself (issue 14), through the `keyring` crate: Secret Service on Linux (over
+//! The OS keyring itself, through the `keyring` crate: Secret Service on Linux (over
 //! zbus), Keychain on macOS, Credential Manager on Windows. Only `prefectx-cloud` calls this
 //! (the helper and the Cloud commands); the entry is service `prefectx:<profiles file>`, user
 //! `<profile>`. Every failure is one line that names the profile and what to do.

@@ -3,7 +3,7 @@
 //!
 //! Text that comes from a file, the network or the current folder is shown through [`safe`]:
 //! a profile name, a workspace handle served by the Cloud API or a `reason` posted to the login
-//! callback must not be able to move the cursor, retitle the window or hide text (issue 16).
+//! callback must not be able to move the cursor, retitle the window or hide text.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -52,7 +52,7 @@ fn safe_lines(msg: &str) -> String {
     msg.split('\n').map(safe).collect::<Vec<_>>().join("\n")
 }
 
-/// A name as a user would type it in bash or zsh, quoted only when it must be (issue 17: `ls`
+/// A name as a user would type it in bash or zsh, quoted only when it must be (`ls`
 /// showed `it\'s`, which no shell reads back): as `sh::quote` writes it for `eval` (bare or
 /// `'...'`) when it holds no `'`; `"..."` when it holds `'` but nothing double quotes act on;
 /// else `$'...'` (control characters as `\t`, `\x1b`). Nothing in the result can draw on a

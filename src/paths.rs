@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     ProfilesPathEnv,
-    /// PREFECT_PROFILES_PATH from a trusted project file in the current folder (issue 11).
+    /// PREFECT_PROFILES_PATH from a trusted project file in the current folder.
     Project,
     PrefectHomeEnv,
     Default,
@@ -60,7 +60,7 @@ fn expand_tilde(p: OsString) -> Result<PathBuf> {
 /// PREFECT_PROFILES_PATH, else $PREFECT_HOME/profiles.toml, else ~/.prefect/profiles.toml.
 /// Prefect's runtime order (docs/prefect-compat.md): the environment's PREFECT_PROFILES_PATH
 /// (unless the hook exported it from a project file, which is asked again), the project files'
-/// (allowed ones only, issue 11), PREFECT_HOME, the default.
+/// (allowed ones only), PREFECT_HOME, the default.
 pub fn locate() -> Result<Location> {
     if crate::project::user_profiles_path() {
         if let Some(p) = non_empty("PREFECT_PROFILES_PATH") {
@@ -116,7 +116,7 @@ pub fn exported_profiles_path() -> Option<String> {
 }
 
 /// True when the profiles file is named relative to the current folder, so that a `cd` can make
-/// it another file: a relative PREFECT_PROFILES_PATH, as Prefect resolves it (issue 17), or a
+/// it another file: a relative PREFECT_PROFILES_PATH, as Prefect resolves it, or a
 /// relative PREFECT_HOME when PREFECT_PROFILES_PATH is not set.
 pub fn location_is_relative() -> bool {
     let rel = |s: &str| !s.starts_with('/') && !s.starts_with('~');
@@ -196,7 +196,7 @@ pub fn cache_dir() -> Result<PathBuf> {
 /// descriptor (not through a path that could be swapped): a real folder, not a symlink, owned
 /// by us, no permission bits for group or others. Files in it are made and removed relative to
 /// that descriptor, never following a symlink. `XDG_RUNTIME_DIR` may be a shared folder such as
-/// /tmp, where another user could prepare `prefectx` for us (issue 16, finding 4).
+/// /tmp, where another user could prepare `prefectx` for us (finding 4).
 pub struct PrivateDir {
     fd: std::fs::File,
     pub path: PathBuf,
@@ -276,7 +276,7 @@ impl PrivateDir {
 
     /// The bytes of `name`, when it is a regular file of ours that only we can write, read
     /// without following a symlink: what decides trust must not be writable by anyone else
-    /// (issue 11).
+    ///.
     pub fn read(&self, name: &str) -> Option<Vec<u8>> {
         use std::io::Read;
         use std::os::unix::fs::MetadataExt;

@@ -46,7 +46,7 @@ pub fn pick(prompt: &str, names: &[String], current: Option<&str>) -> Result<Opt
 
 /// Ctrl-C at a prompt: the console crate reads it as a key in raw mode and raises SIGINT, and
 /// the default action ended the process with the cursor dialoguer had hidden still hidden
-/// (issue 17). While `f` runs, SIGINT shows the cursor, ends the line and exits 130 (128 +
+///. While `f` runs, SIGINT shows the cursor, ends the line and exits 130 (128 +
 /// SIGINT), as an interrupted command does; only async-signal-safe calls in the handler.
 pub fn on_ctrl_c_restore<T>(f: impl FnOnce() -> T) -> T {
     // The terminal's modes before the prompt: a hidden key prompt turns echo off, and an

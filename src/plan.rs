@@ -22,7 +22,7 @@ pub fn kept() -> Vec<String> {
 }
 
 /// A name in PREFECTX_KEEP belongs to the user: prefectx never sets or unsets it, so a
-/// profile's value for it is not applied either (issue 17: `use p1; use p2` left p1's value in
+/// profile's value for it is not applied either (`use p1; use p2` left p1's value in
 /// p2 and lost the user's own), in any spelling.
 pub fn plan(profile: &Resolved) -> Plan {
     let keep = kept();
@@ -51,7 +51,7 @@ pub fn with_held(profile: &mut Resolved, held: Vec<(String, String)>, only_selec
 
 /// Only `PREFECT_PROFILE=NAME`; every other `PREFECT_*` goes under the same rule, so Prefect
 /// itself reads the profile, the project files and one-shot selectors (`--export profile`,
-/// issue 15).
+/// docs/prefect-compat.md).
 pub fn selector_only(profile: &Resolved) -> Plan {
     with_selector(profile, Vec::new(), &kept())
 }

@@ -25,7 +25,7 @@ pub fn text(profile: &Resolved, format: Option<&str>) -> String {
     s.chars().filter(|c| !c.is_control()).collect()
 }
 
-/// Marks after the segment (issue 11): `@` when a `.prefect-profile` chose the profile, `+`
+/// Marks after the segment: `@` when a `.prefect-profile` chose the profile, `+`
 /// when allowed project files add settings. The hook adds `*` for a value set by hand.
 pub fn marks(by_folder: bool, from_project: bool) -> &'static str {
     match (by_folder, from_project) {

@@ -43,7 +43,7 @@ pub fn all() -> impl Iterator<Item = Setting> {
 
 /// Looks a name up exactly (Prefect's check is case-sensitive, docs/prefect-compat.md, "Setting names"). One substring
 /// search for the line, not a parse of the whole table: `env` looks up every key of the
-/// profile, and the scan was 41% of its instructions (callgrind, issue 7). The pattern
+/// profile, and the scan was 41% of its instructions (callgrind). The pattern
 /// `\nNAME\t` is put together on the stack, not with `format!`: no allocation per key.
 pub fn lookup(name: &str) -> Option<Setting> {
     // Room for any setting name (the longest is 77 bytes; the test below looks up every one).
@@ -82,7 +82,7 @@ pub fn truthy(v: &str) -> bool {
 pub const MASK: &str = "********";
 
 /// A value as every output but `env`/`exec` shows it: a secret setting's whole value masked,
-/// and in any other value a URL's password (`http://admin:hunter2@host/api`, issue 16).
+/// and in any other value a URL's password (`http://admin:hunter2@host/api`).
 /// `show` (`--show-secrets`) shows both.
 pub fn mask(key: &str, value: &str, show: bool) -> String {
     if show {
@@ -207,7 +207,7 @@ pub fn json_quoted(s: &str) -> String {
     serde_json::Value::String(s.to_string()).to_string()
 }
 
-/// Digits with single underscores between them, as pydantic reads numbers (issue 17).
+/// Digits with single underscores between them, as pydantic reads numbers.
 fn digits(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('_')

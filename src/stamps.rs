@@ -1,7 +1,7 @@
-//! The hook's stamp files (issue 3): empty files in a private folder whose mtimes are those of
+//! The hook's stamp files: empty files in a private folder whose mtimes are those of
 //! the files that decided a shell's environment at its last apply, so that the hook scripts
 //! notice a change with `-nt`/`-ot`, builtins, and no process. `PID` is the profiles file's;
-//! `PID.x` are the folder's (issue 11).
+//! `PID.x` are the folder's.
 
 use std::fs;
 use std::path::{Path, PathBuf};

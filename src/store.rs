@@ -17,7 +17,7 @@ use crate::profiles::{self, Profiles};
 
 const TMP_SUFFIX: &str = ".prefectx-tmp";
 
-/// How long a writer waits for another prefectx writer (issue 6: bounded wait, clear message).
+/// How long a writer waits for another prefectx writer (bounded wait, clear message).
 fn lock_wait() -> Duration {
     let ms = std::env::var("PREFECTX_LOCK_TIMEOUT_MS")
         .ok()
@@ -28,7 +28,7 @@ fn lock_wait() -> Duration {
 
 /// An exclusive flock on `.NAME.prefectx-lock`, a 0600 file of ours beside the profiles file.
 /// The profiles file itself cannot carry the lock: every save renames a new inode into place,
-/// so a lock on the old one would protect nothing. The folder could (it did until issue 16),
+/// so a lock on the old one would protect nothing. The folder could (an earlier version did),
 /// but anyone who can open a folder can flock it: another user held the lock on a 0755
 /// `~/.prefect` and every write of ours failed. A 0600 file only its owner can open.
 struct FileLock {
@@ -167,7 +167,7 @@ pub fn modify<T>(
     remove_stale_temps(&dir, &temp_prefix(&target));
 
     // A file without its owner's write bit is one the user protected: Prefect fails on it for a
-    // normal user, and a rename would replace it anyway, so it is refused (issue 12).
+    // normal user, and a rename would replace it anyway, so it is refused.
     if let Some(m) = fs::metadata(&target).ok().filter(|m| m.is_file()) {
         let mode = m.permissions().mode() & 0o7777;
         if mode & 0o200 == 0 {
@@ -186,8 +186,7 @@ pub fn modify<T>(
         }
         None => (String::new(), 0o600),
     };
-    // A broken file is never rewritten; said only here, where a write was asked for (issue 17:
-    // "the file was not changed" at a prompt, right after the user edited it, misled).
+    // A broken file is never rewritten; said only here, where a write was asked for (// "the file was not changed" at a prompt, right after the user edited it, misled).
     let unchanged = "; the file was not changed";
     let model = if text.is_empty() && !target.exists() {
         Profiles::load(loc).map_err(|e| e.and(unchanged))?

@@ -1,4 +1,4 @@
-//! Which project files the user allowed (issue 11), like `direnv allow`: one line per file,
+//! Which project files the user allowed, like `direnv allow`: one line per file,
 //! `sha256:HEX PATH`, in `$XDG_DATA_HOME/prefectx/allowed` (0600, in a 0700 folder of ours).
 //! A file is trusted while its path and its content's digest are both listed, so any edit
 //! makes it untrusted until allowed again. The list holds paths and digests, never a value.

@@ -210,7 +210,7 @@ fn every_fault_gives_one_clear_line_and_changes_nothing() {
         "pnu_bad",
         &[],
     );
-    // During login the key is the one just given: no "run `prefectx login`" (issue 17).
+    // During login the key is the one just given: no "run `prefectx login`".
     assert!(err_line(&o)
         .contains("Prefect Cloud rejected the API key (HTTP 401); check the key and try again"));
     assert_eq!(n, 1);
@@ -310,7 +310,7 @@ fn a_hanging_server_gives_up_within_the_total_budget() {
     );
     assert!(stderr(&o).contains("timed out"), "{}", stderr(&o));
     assert_eq!(o.status.code(), Some(1));
-    // The documented budget (issue 6): PREFECTX_TOTAL_TIMEOUT, here 3 s; generous margin.
+    // The documented budget: PREFECTX_TOTAL_TIMEOUT, here 3 s; generous margin.
     assert!(secs < 15.0, "took {secs} s");
 }
 
@@ -696,7 +696,7 @@ fn proxies_come_from_the_standard_variables() {
         req.path, "http://cloud.invalid/api/me/workspaces",
         "the request went through the proxy"
     );
-    // Issue 16, finding 7: a key sent in clear to a host that is not this machine is said.
+    // A key sent in clear to a host that is not this machine is said.
     assert!(
         stderr(&out)
             .contains("prefectx: warning: sending the API key to cloud.invalid over plain http://"),

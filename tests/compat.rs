@@ -1,5 +1,5 @@
 //! The real `prefect` CLI (prefect==3.9.1, installed by scripts/test.sh) as the oracle: a change
-//! made with one tool is read back with the other (issue 5). Under CI=true a missing prefect
+//! made with one tool is read back with the other. Under CI=true a missing prefect
 //! fails; elsewhere these tests skip with a printed reason.
 
 mod common;
@@ -181,7 +181,7 @@ fn neutral_values_are_regenerated_from_prefect() {
     );
 }
 
-/// Issue 17, item 6: `config set` accepts exactly what Prefect's own validation accepts (the
+/// `config set` accepts exactly what Prefect's own validation accepts (the
 /// check `prefect config set` runs: `Profile.validate_settings`), for the catalogue's bool, int,
 /// float and Literal settings and a sample of values: fixed hard cases plus seeded random ones.
 #[test]

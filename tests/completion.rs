@@ -65,7 +65,7 @@ fn complete_requests_answer_from_local_files() {
         .args(["--", "prefectx", "config", "unset", "PREFECT_LOGGING_LEV"])
         .output()
         .unwrap();
-    // `config unset` offers what the profile sets (issue 17), and `dev` sets nothing.
+    // `config unset` offers what the profile sets, and `dev` sets nothing.
     assert!(
         !stdout(&out).lines().any(|l| l.starts_with("PREFECT_")),
         "{}",

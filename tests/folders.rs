@@ -1,4 +1,4 @@
-//! Folders (issue 11) in real interactive bash, zsh and fish through a pseudo-terminal: the
+//! Folders in real interactive bash, zsh and fish through a pseudo-terminal: the
 //! nearest `.prefect-profile` picks the profile, a pin beats it, `follow`, `use --local` and
 //! `--unset`, an unknown name, leaving restores exactly; Prefect's project files are applied
 //! only once allowed, an edit revokes, `deny` withdraws; and what a `cd` costs, counted with

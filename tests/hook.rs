@@ -234,7 +234,7 @@ fn an_idle_prompt_starts_no_process() {
     for shell in interactive_shells() {
         let sb = Sandbox::new();
         sb.write_profiles(FILE);
-        // Both export modes (issue 15): values (the default) and `--export profile`.
+        // Both export modes: values (the default) and `--export profile`.
         for flag in ["", " --export profile"] {
             let line = hook_line(shell, BIN)
                 .replace(&format!("hook {shell}"), &format!("hook {shell}{flag}"));
@@ -349,7 +349,7 @@ fn prompt_text_is_escaped_for_a_literal_bash_ps1() {
     t.exit();
 }
 
-/// The bash hook's DEBUG trap (issue 15) runs after one the user had (bash-preexec and others
+/// The bash hook's DEBUG trap runs after one the user had (bash-preexec and others
 /// rely on theirs), which still sees `$_`, the previous command's last argument.
 #[test]
 fn an_existing_bash_debug_trap_keeps_working() {
@@ -376,7 +376,7 @@ fn an_existing_bash_debug_trap_keeps_working() {
     assert!(text.contains("OLD[lastarg]"), "{text}");
 }
 
-/// One parser for `use` (issue 12): with the hook, `prefectx use --help` and a bad flag give
+/// One parser for `use`: with the hook, `prefectx use --help` and a bad flag give
 /// what the binary gives, on stderr, with nothing for the shell to eval.
 #[test]
 fn use_parses_the_same_with_and_without_the_hook() {

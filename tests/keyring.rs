@@ -1,4 +1,4 @@
-//! Keys at rest in the OS keyring (issue 14), against a real Secret Service: gnome-keyring in a
+//! Keys at rest in the OS keyring, against a real Secret Service: gnome-keyring in a
 //! private D-Bus session of its own, unlocked headless. Login into the keyring, moving keys
 //! both ways, applying in hooked bash, zsh and fish and in `exec`, rename/delete/logout, the
 //! failures (no Secret Service, a locked keyring, an entry that vanished), and a sweep showing

@@ -1,4 +1,4 @@
-//! Issue 17: what a new user hit, each item reproduced in real shells.
+//! what a new user hit, each item reproduced in real shells.
 
 mod common;
 

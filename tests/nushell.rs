@@ -1,4 +1,4 @@
-//! Nushell (issue 13), for real: `prefectx hook nu` sourced from config.nu in an interactive
+//! Nushell, for real: `prefectx hook nu` sourced from config.nu in an interactive
 //! `nu` 0.115.1 in tmux (nushell's line editor asks the terminal questions that tmux answers).
 //! Following and pinned modes, `use NAME`, `use -`, `follow`, `use --global`, refresh when the
 //! file changes, the exact-environment rule, PREFECTX_PROMPT, the folder rule and TAB; values

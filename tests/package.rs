@@ -1,4 +1,4 @@
-//! The Debian package and the plugin-manager layouts (issue 13). scripts/test.sh builds the
+//! The Debian package and the plugin-manager layouts. scripts/test.sh builds the
 //! .deb (`cargo deb --no-build --profile dev`, the binaries the tests use) before the tests; this checks the
 //! package's contents and dependencies, installs it with dpkg on this machine (CI runs as
 //! root), and shows that fresh interactive shells complete `prefectx ` with no prefectx line in

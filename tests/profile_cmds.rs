@@ -328,7 +328,7 @@ fn writes_keep_mode_and_follow_symlinks() {
     assert!(std::fs::read_to_string(real.join("profiles.toml"))
         .unwrap()
         .contains("PREFECT_LOGGING_LEVEL = \"INFO\""));
-    // The folder holds the file and our lock file (issue 16), no temp file.
+    // The folder holds the file and our lock file, no temp file.
     let mut leftovers: Vec<_> = std::fs::read_dir(&real)
         .unwrap()
         .flatten()
@@ -356,7 +356,7 @@ fn unwritable_location_fails_cleanly() {
     assert!(stderr(&out).contains("/proc/nope"), "{}", stderr(&out));
 }
 
-/// Issue 12, item 7: a read-only file (no write bit for its owner) is refused, not replaced.
+/// A read-only file (no write bit for its owner) is refused, not replaced.
 #[test]
 fn a_read_only_profiles_file_is_refused() {
     use std::os::unix::fs::PermissionsExt;

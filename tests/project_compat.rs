@@ -1,4 +1,4 @@
-//! Issue 11, against the real `prefect==3.9.1`: in an allowed folder, the hooked shell's
+//! Against the real `prefect==3.9.1`: in an allowed folder, the hooked shell's
 //! `PREFECT_*` environment is exactly what `prefect config view --show-secrets` resolves in that
 //! folder with nothing exported: `.env` only, `prefect.toml` only, pyproject only, all three
 //! disagreeing, aliases, nested tables, and PREFECT_PROFILES_PATH set by a project file.

@@ -1,5 +1,5 @@
 //! Every value survives `env` → eval in real bash, zsh, dash and fish, and `env --shell nu` →
-//! load-env in nushell, byte for byte (issue 2, issue 6, issue 13). Values are read back with `env -0`, which shows exactly what was exported.
+//! load-env in nushell, byte for byte. Values are read back with `env -0`, which shows exactly what was exported.
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! Evidence that no input runs code, corrupts the file, loses an update or leaks a key
-//! (issue 6): a hostile corpus, SIGKILL during writes, concurrent writers, secret hygiene.
+//!: a hostile corpus, SIGKILL during writes, concurrent writers, secret hygiene.
 
 mod common;
 
@@ -142,7 +142,7 @@ fn unreadable_file_is_one_clear_line() {
         return;
     }
     // Root reads any file (CI runs as root): the file is made unreadable for a second user,
-    // who runs prefectx (issue 12: this case used to pass silently as root).
+    // who runs prefectx (this case used to pass silently as root).
     if !can_be_another_user() {
         return;
     }

@@ -1,4 +1,4 @@
-//! Issue 16: each finding of the security review, reproduced as the attack was made, and shown
+//! each finding of the security review, reproduced as the attack was made, and shown
 //! to fail with nothing changed on disk.
 
 mod common;
@@ -559,7 +559,7 @@ fn escape_sequences_from_files_network_and_folder_are_shown_escaped() {
     sb.write_profiles(
         "active = \"s\"\n[profiles.s]\nPREFECT_API_URL = \"http://h\\u001b[2J/api\"\n",
     );
-    // Prefect ignores a `.env` key that names no setting, and so does prefectx since issue 11;
+    // Prefect ignores a `.env` key that names no setting, and so does prefectx;
     // the folder's name still reaches doctor's lines.
     let repo = sb.home().join("repo\u{1b}[2J");
     std::fs::create_dir_all(&repo).unwrap();

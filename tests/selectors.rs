@@ -1,4 +1,4 @@
-//! Issue 15: Prefect's own ways of choosing a profile (`PREFECT_PROFILE=NAME cmd`,
+//! Prefect's own ways of choosing a profile (`PREFECT_PROFILE=NAME cmd`,
 //! `prefect --profile NAME`, `prefect -p NAME`, `export PREFECT_PROFILE=NAME`, a child shell
 //! started with it) give in a hooked bash, zsh and fish what they give with plain Prefect. The
 //! real `prefect==3.9.1` is the oracle.

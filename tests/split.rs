@@ -1,4 +1,4 @@
-//! Two binaries (issue 7, src/lib.rs): `prefectx`, which prompts and TAB run, carries no HTTP
+//! Two binaries (src/lib.rs): `prefectx`, which prompts and TAB run, carries no HTTP
 //! stack; `prefectx login|workspace|doctor` exec `prefectx-cloud`, found next to `prefectx` or
 //! on PATH, and say in one line what to install when it is missing. Neither loads libgcc_s.
 
@@ -11,7 +11,7 @@ use common::cloud::{self, GOOD_KEY};
 use common::*;
 
 const CLOUD_BIN: &str = env!("CARGO_BIN_EXE_prefectx-cloud");
-/// The HTTP stack, and the keyring's D-Bus code (issue 14; mangled crate names, so that our
+/// The HTTP stack, and the keyring's D-Bus code (mangled crate names, so that our
 /// own `keyring_profiles` module does not count).
 const HTTP_STACK: [&str; 9] = [
     "reqwest",

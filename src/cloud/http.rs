@@ -22,7 +22,7 @@ pub struct Client {
     total: Duration,
     /// Who answers, in messages: Prefect Cloud, or a self-hosted server (`doctor`).
     service: &'static str,
-    /// What to do about a rejected key: `login` must not say "run `prefectx login`" (issue 17).
+    /// What to do about a rejected key: `login` must not say "run `prefectx login`".
     rejected: &'static str,
 }
 

@@ -19,7 +19,7 @@ pub struct Net {
 
 impl Net {
     /// 5 s to connect, 15 s per request: the defaults of `--connect-timeout` and `--timeout`
-    /// too (cli.rs), so they are written once.
+    /// too (cli/groups.rs), so they are written once.
     pub const DEFAULT: Net = Net {
         connect_timeout: 5.0,
         timeout: 15.0,
@@ -34,7 +34,7 @@ impl Default for Net {
 
 /// A duration a user set in seconds (flags, `PREFECTX_*` variables, `Retry-After`), never a
 /// panic: `Duration::from_secs_f64` panics on infinity (`1e400` parses to it), NaN and
-/// overflow (issue 16). Clamped to 1 ms .. one week; NaN and negatives are 1 ms.
+/// overflow. Clamped to 1 ms .. one week; NaN and negatives are 1 ms.
 pub fn secs(s: f64) -> Duration {
     const WEEK: f64 = 7.0 * 24.0 * 3600.0;
     Duration::from_secs_f64(if s > 0.001 { s.min(WEEK) } else { 0.001 })

@@ -1,6 +1,6 @@
 //! `prefectx current [--verbose]`: the profile in effect here (PREFECT_PROFILE set by the user,
 //! this shell's pin, the nearest `.prefect-profile`, the file's `active`), one line, for
-//! scripts; `--verbose` adds the chain behind it and where each setting comes from (issue 11).
+//! scripts; `--verbose` adds the chain behind it and where each setting comes from.
 
 use crate::error::Result;
 use crate::output;
@@ -8,7 +8,7 @@ use crate::output;
 pub fn run(verbose: bool) -> Result<i32> {
     let profiles = super::load()?;
     let (name, why) = crate::effective::select(&profiles, None)?;
-    // The name comes from the environment or the file: shown through output::safe (issue 16).
+    // The name comes from the environment or the file: shown through output::safe.
     let mut s = format!("{}\n", output::safe(&name));
     if verbose {
         s.push_str(&format!(

@@ -20,7 +20,7 @@ struct Report {
 }
 
 /// Every line quotes what it found in files, the environment, the current folder (a cloned
-/// repo's `.env`) or a server's answer: each goes through output::safe (issue 16).
+/// repo's `.env`) or a server's answer: each goes through output::safe.
 impl Report {
     fn line(&mut self, tag: &str, s: &str) {
         self.text.push_str(&format!("{tag}{}\n", output::safe(s)));
@@ -80,7 +80,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
         (w, _) => w.describe(),
     };
     // The whole chain: pin, .prefect-profile, active, project files, each setting's source
-    // (issue 11; this replaces a line that said a project file overrode the profile, which a
+    // (this replaces a line that said a project file overrode the profile, which a
     // prefectx shell's exports kept it from doing).
     for (warn, line) in crate::explain::chain(&profiles, &name, &why) {
         if line.starts_with("profile: ") {
@@ -96,7 +96,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
         r.warn(&crate::effective::implicit_line(&profiles)["prefectx: ".len()..]);
     }
     let (mut resolved, _) = crate::here::environment(&profiles, &name, implicit)?;
-    // Where the key lives (issue 14).
+    // Where the key lives.
     let in_file = resolved.get("PREFECT_API_KEY").is_some();
     match (in_file, crate::keyring_profiles::is_backed(&loc.path, &name)) {
         (true, true) => r.warn(&format!("API key: in {path} and in the OS keyring; the file's key wins, as prefect sees it (`prefectx profile keyring {}` moves it)", crate::shell::sh::quote(&name))),
@@ -125,7 +125,10 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
         }
     }
 
-    for (k, v) in std::env::vars() {
+    // vars_os: a variable that is not UTF-8 is not ours to judge, and must not panic.
+    for (k, v) in std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+    {
         if !is_emittable(&k) || settings::ENV_ONLY.contains(&k.as_str()) || k == "PREFECT_PROFILE" {
             continue;
         }

@@ -11,7 +11,7 @@ pub fn run(a: EnvArgs) -> Result<i32> {
     let profiles = super::load()?;
     let flag = a.name.as_deref().or(a.profile.profile.as_deref());
     let (name, why) = crate::effective::select(&profiles, flag)?;
-    // The profile, with the allowed project files of this folder on top (issue 11).
+    // The profile, with the allowed project files of this folder on top.
     let implicit = crate::effective::implicit(&profiles, &why);
     let (mut resolved, _) = crate::here::environment(&profiles, &name, implicit)?;
     crate::keyring_profiles::fill(&profiles.loc.path, &name, &mut resolved.settings)?;
@@ -27,7 +27,7 @@ pub fn run(a: EnvArgs) -> Result<i32> {
     };
     output::out(&text);
     // The process ends now: freeing a name per profile one by one is wasted work on a hot
-    // path (a 1,000-profile file, issue 7).
+    // path (a 1,000-profile file).
     std::mem::forget(profiles);
     Ok(0)
 }

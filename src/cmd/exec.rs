@@ -16,7 +16,7 @@ pub fn run(a: ExecArgs) -> Result<i32> {
         return plain(&profiles, &a);
     }
     // The profile, with the allowed project files of this folder on top, as Prefect run here
-    // with that profile would read them (issue 11).
+    // with that profile would read them.
     let (mut resolved, _) = crate::here::environment(&profiles, &a.name, false)?;
     crate::keyring_profiles::fill(&profiles.loc.path, &a.name, &mut resolved.settings)?;
     crate::here::hold_back(&profiles, &mut resolved.settings);

@@ -1,5 +1,5 @@
 //! The hot paths (`env`, `prompt`, `current`, `hook-env`) parsed by hand. Building clap's
-//! `Command` is about 30% of the instructions of a whole `prefectx env` run (callgrind, issue 7),
+//! `Command` is about 30% of the instructions of a whole `prefectx env` run (callgrind),
 //! and these run at prompts. Anything unusual (help, an unknown flag, non-UTF-8) returns None
 //! and clap parses it as usual, so behaviour and messages stay clap's.
 
@@ -150,7 +150,7 @@ mod tests {
         use clap::FromArgMatches;
         fn clap_parse<T: FromArgMatches>(sub: &str, args: &[String]) -> Option<T> {
             let root = clap::Command::new("prefectx")
-                .subcommand(crate::cmd::cli_one::one_subcommand(sub).unwrap());
+                .subcommand(crate::cli::one::one_subcommand(sub).unwrap());
             let argv = ["prefectx".to_string(), sub.to_string()]
                 .into_iter()
                 .chain(args.iter().cloned());
@@ -159,7 +159,7 @@ mod tests {
         }
         let mut compared = 0;
         for sub in ["env", "prompt"] {
-            let mut cmd = crate::cmd::cli_one::one_subcommand(sub).unwrap();
+            let mut cmd = crate::cli::one::one_subcommand(sub).unwrap();
             cmd.build();
             // Every way to write each option, from clap's definition.
             let mut spellings: Vec<Vec<String>> = Vec::new();

@@ -28,7 +28,7 @@ pub fn parse(args: &[String]) -> Result<Action> {
 }
 
 /// `use` and `follow`, typed by the user: parsed by clap with the binary's own definitions, so
-/// flags, help and errors are the same with and without the hook (issue 12; a second parser
+/// flags, help and errors are the same with and without the hook (a second parser
 /// here had its own `-g` and usage text). Help and errors go to stderr: stdout is what the shell
 /// evals.
 fn typed(args: &[String]) -> Result<Action> {

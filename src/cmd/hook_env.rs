@@ -113,7 +113,7 @@ fn apply(
     let profiles = Profiles::load(loc)?;
     let active = profiles.global_active();
     // The profile this shell has now: what the hook applied last (PREFECT_PROFILE before
-    // issue 15, for shells hooked by an older prefectx).
+    // it began recording what it applied, for shells hooked by an older prefectx).
     // (A shell on Prefect's built-in default has applied nothing by name: `active` it is.)
     let mut current = env(effective::APPLIED)
         .or_else(|| env("PREFECT_PROFILE"))
@@ -121,7 +121,7 @@ fn apply(
     let mut pin = env(effective::PIN);
     let mut prev = env(effective::PREV);
     let mut pin_tty = env(effective::PIN_TTY);
-    // A pin belongs to the terminal it was set in (issue 17): a tmux server started from a
+    // A pin belongs to the terminal it was set in: a tmux server started from a
     // pinned shell hands the pin to every later window, each its own terminal, which must
     // follow. A child shell in the same terminal keeps it.
     // The terminal is asked only where a pin is checked or set (ttyname reads /proc).
@@ -176,6 +176,8 @@ fn apply(
                         shell.export(out, "PREFECT_PROFILE", &c);
                         return Ok(());
                     }
+                    // This process only reads it from here on (one thread, no child).
+                    #[allow(clippy::disallowed_methods)]
                     std::env::remove_var("PREFECT_PROFILE");
                     current = env(effective::APPLIED).or_else(|| env(effective::ACTIVE));
                 }
@@ -187,7 +189,7 @@ fn apply(
             }
             if let Some(p) = &pin {
                 if !profiles.contains(p) {
-                    // Never another server without a word (issue 17): the shell keeps what it
+                    // Never another server without a word: the shell keeps what it
                     // has until the user says which profile.
                     output::note(&format!(
                         "prefectx: pinned profile {} is no longer in {} (renamed or deleted?); this shell keeps its settings; `prefectx use NAME` for another profile, `prefectx follow` for the active one, {}",
@@ -231,7 +233,7 @@ fn apply(
             };
             profiles.require(&name)?;
             if *global {
-                // The key first: a locked keyring must not leave `active` changed (issue 14).
+                // The key first: a locked keyring must not leave `active` changed.
                 crate::keyring_profiles::fill(&loc.path, &name, &mut Vec::new())?;
                 crate::store::write_active(&name)?;
                 pin = None;
@@ -282,7 +284,7 @@ fn apply(
     let mut resolved = effective::resolve(&profiles, &name, implicit)?;
     crate::keyring_profiles::fill(&loc.path, &name, &mut resolved.settings)?;
     switched.iter().for_each(|s: &String| output::note(s));
-    // Said once the profile that applies is known: a folder can choose it (issue 17: `follow`
+    // Said once the profile that applies is known: a folder can choose it (`follow`
     // printed nothing; then it named `active` where a .prefect-profile chose).
     if followed {
         output::note(&match &by_folder {
@@ -308,7 +310,7 @@ fn apply(
             output::note(&effective::implicit_line(&profiles));
         }
     }
-    // `--export profile` (PREFECTX_EXPORT=profile, issue 15): only the selector goes out, and
+    // `--export profile` (PREFECTX_EXPORT=profile): only the selector goes out, and
     // Prefect resolves the profile, the project files and one-shot selectors itself.
     let selector_only = env(effective::EXPORT).as_deref() == Some("profile");
     let over = crate::here::project_over(&mut resolved.settings, &name, &loc.path, !selector_only);

@@ -1,5 +1,5 @@
 //! `prefectx profile keyring NAME [--no-keyring]` moves a profile's API key into the OS keyring
-//! and back; `keyring-helper` is what `prefectx` runs to reach the keyring (issue 14). Both run
+//! and back; `keyring-helper` is what `prefectx` runs to reach the keyring. Both run
 //! in `prefectx-cloud`, the binary that links the keyring code.
 
 use std::path::Path;

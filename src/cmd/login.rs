@@ -106,7 +106,7 @@ pub fn run(a: LoginArgs) -> Result<i32> {
         output::warn(&e.to_string());
     }
     let url = ws.api_url(&cloud_api);
-    // --keyring (issue 14): the key goes into the OS keyring first; if that fails nothing is
+    // --keyring: the key goes into the OS keyring first; if that fails nothing is
     // written, and never into the file instead.
     if a.keyring {
         crate::os_keyring::set(&loc.path, &name, &key)?;

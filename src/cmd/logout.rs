@@ -25,7 +25,7 @@ pub fn run(p: ProfileFlag) -> Result<i32> {
         edit::remove_value(doc, &name, "PREFECT_API_URL")?;
         Ok(name)
     })?;
-    // The key in the OS keyring goes too (issue 14), through prefectx-cloud.
+    // The key in the OS keyring goes too, through prefectx-cloud.
     if crate::keyring_profiles::is_backed(&loc.path, &name) {
         crate::keyring_profiles::helper("delete", &loc.path, &[&name])?;
         crate::keyring_profiles::set(&loc.path, &name, false)?;

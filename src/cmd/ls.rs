@@ -9,7 +9,7 @@ use crate::target::Target;
 pub fn run(json: bool) -> Result<i32> {
     let profiles = super::load()?;
     let active = profiles.global_active();
-    // `>`: the profile in effect here, by the same rule as every command (issue 11).
+    // `>`: the profile in effect here, by the same rule as every command.
     let here = crate::effective::select(&profiles, None)
         .ok()
         .map(|(n, _)| n);
@@ -70,14 +70,14 @@ pub fn run(json: bool) -> Result<i32> {
             ' '
         };
         // A URL's password is masked; a URL from the file or a handle from the Cloud API
-        // (through the cache) cannot draw on the terminal (issue 16).
+        // (through the cache) cannot draw on the terminal.
         let detail = match t {
             Target::Server { url } => output::safe(&settings::mask_url_password(url)).into_owned(),
             Target::Cloud { .. } => output::safe(&t.short()).into_owned(),
             _ => String::new(),
         };
         let bundled = if r.in_file { "" } else { "  (bundled)" };
-        // Where the key lives (issue 14); the keyring is not asked here.
+        // Where the key lives; the keyring is not asked here.
         let keyring = if r.get("PREFECT_API_KEY").is_none() && backed.iter().any(|n| n == name) {
             "  (key in the OS keyring)"
         } else {

@@ -1,7 +1,6 @@
 //! One file per command; `run` dispatches in `prefectx`, `run_cloud` in `prefectx-cloud`.
 
 pub mod allow;
-pub mod cli_one;
 pub mod cloud_exec;
 pub mod completions;
 pub mod config;
@@ -45,7 +44,7 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Allow { dir, yes, .. } => allow::allow(dir, yes),
         Command::Deny { dir } => allow::deny(dir),
         Command::Prompt(a) => prompt::run(a),
-        // The keyring moves need the keyring code, which only prefectx-cloud links (issue 14).
+        // The keyring moves need the keyring code, which only prefectx-cloud links.
         Command::Profile(crate::cli::ProfileCmd::Keyring { .. }) => cloud_exec::run(),
         Command::Profile(c) => profile::run(c),
         Command::Config(c) => config::run(c),

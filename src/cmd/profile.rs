@@ -156,7 +156,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
 }
 
 /// A profile whose key is in the OS keyring keeps it in step with a delete (`new` None) or a
-/// rename (issue 14). The file changed already; a keyring that fails now gets one line saying
+/// rename. The file changed already; a keyring that fails now gets one line saying
 /// where the key stays.
 fn keyring_in_step(file: &std::path::Path, old: &str, new: Option<&str>) {
     use crate::keyring_profiles as kp;

@@ -12,7 +12,7 @@ pub fn run(a: PromptArgs) -> Result<i32> {
     let (name, why) = match crate::effective::select(&profiles, a.profile.profile.as_deref()) {
         Ok(x) => x,
         // A `.prefect-profile` or PREFECT_PROFILE naming no profile must not break a prompt
-        // that runs us at every line: `?`, and `prefectx current` says why (issue 11).
+        // that runs us at every line: `?`, and `prefectx current` says why.
         Err(_) if a.profile.profile.is_none() => {
             output::out("?\n");
             return Ok(0);

@@ -1,10 +1,10 @@
 //! A TAB press (`COMPLETE=SHELL prefectx -- prefectx WORDS...`): the clap tree it is answered
 //! from, pruned to the subcommand being completed, and bash's answer, quoted by us. Candidates
-//! themselves come from `complete.rs`, which the clap types in `cli.rs` name.
+//! themselves come from `complete.rs`, which the clap types in `cli/` name.
 
 /// A bash TAB press (`COMPLETE=bash prefectx -- WORDS`), answered here rather than by
 /// clap_complete's bash writer, which prints candidates as they are for bash to insert
-/// unquoted: a profile named `zz;touch pwn;#`, TAB, Enter ran `touch` (issue 16). The word under
+/// unquoted: a profile named `zz;touch pwn;#`, TAB, Enter ran `touch`. The word under
 /// the cursor loses its quoting before clap's engine matches it, and every candidate comes back
 /// quoted the way that word was opened (shell/bash.rs). Without words, the registration.
 pub fn answer_bash() -> i32 {
@@ -89,7 +89,7 @@ pub fn answer_nu() -> i32 {
 /// clap's Command for a TAB press (`COMPLETE=SHELL prefectx -- prefectx WORDS...`).
 ///
 /// Building the whole tree (bin names and usage strings for every subcommand) was 56% of the
-/// instructions of a completion request (callgrind, issue 7). When the word being completed is
+/// instructions of a completion request (callgrind). When the word being completed is
 /// past an exact subcommand name, clap's engine only walks that subcommand, so the root has
 /// just it; anything else (the subcommand word itself, the registration script, `help`) gets
 /// the whole tree. The test below checks both answer alike for every subcommand.
@@ -101,12 +101,12 @@ pub fn command_for_tab() -> clap::Command {
     }
 }
 
-/// A root with only subcommand `sub`: built alone when cli.rs can (the derive building all of
+/// A root with only subcommand `sub`: built alone when cli/one.rs can (the derive building all of
 /// them was another 29% of the instructions), else taken from the whole tree; the whole tree
 /// when there is no such subcommand (`help` is one clap adds at build time).
 fn command_for(sub: &str) -> clap::Command {
     let root = clap::Command::new("prefectx");
-    if let Some(sc) = super::cli_one::one_subcommand(sub) {
+    if let Some(sc) = crate::cli::one::one_subcommand(sub) {
         return root.subcommand(sc);
     }
     let full = <crate::cli::Cli as clap::CommandFactory>::command();

@@ -1,6 +1,6 @@
 //! `prefectx use` and `prefectx follow` run as the binary itself, i.e. without the hook's
 //! shell function. `use --global` works anyway (it writes `active`); changing this shell
-//! cannot, so we say how instead of silently doing nothing (issue 3).
+//! cannot, so we say how instead of silently doing nothing.
 
 use std::path::Path;
 
@@ -33,7 +33,7 @@ fn hook_hint(name: &str) -> Error {
 }
 
 /// `use --local NAME` writes `.prefect-profile` in `dir`; `use --local --unset` removes it.
-/// Both work with or without the hook: they only write the file (issue 11).
+/// Both work with or without the hook: they only write the file.
 pub fn write_local(dir: &Path, name: Option<&str>) -> Result<()> {
     match name {
         Some(n) => {

@@ -79,7 +79,7 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
                 let mut s = String::new();
                 for w in &list {
                     let mark = if is_current(w) { '*' } else { ' ' };
-                    // Handles come from the Cloud API: shown through output::safe (issue 16).
+                    // Handles come from the Cloud API: shown through output::safe.
                     s.push_str(&format!("{mark} {}\n", output::safe(&w.handle())));
                 }
                 output::out(&s);
@@ -107,7 +107,7 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
                     }
                 }
                 // No handle: a picker on a terminal, as `prefect cloud workspace set` offers
-                // (issue 17); elsewhere the handles to choose from.
+                //; elsewhere the handles to choose from.
                 None => {
                     let list = match fresh {
                         Some((list, _)) => list,

@@ -26,7 +26,7 @@ pub struct FileProfile {
     pub name: String,
     entries: std::cell::OnceCell<Vec<Entry>>,
     /// From the fast reader: the file, the byte range and first line of this table, and the
-    /// reader's own function, which reads it into `entries` when first asked (fast.rs, issue 7).
+    /// reader's own function, which reads it into `entries` when first asked (fast.rs).
     /// The function is handed in so that this model does not import the reader back.
     lines: Option<Lazy>,
 }

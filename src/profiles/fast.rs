@@ -3,7 +3,7 @@
 //! blank lines. It returns None for anything else (arrays, floats, dotted keys, escapes other
 //! than \" \\ \n \t \r, duplicates, ...), and toml_edit reads the file instead, so every
 //! error message and odd case stays toml_edit's. Why: toml_edit builds a format-preserving
-//! tree, which made `env` on a 1,000-profile file cost 3.8x a 3-profile one (issue 7); this
+//! tree, which made `env` on a 1,000-profile file cost 3.8x a 3-profile one; this
 //! reads only. `tests::agrees_with_toml_edit` checks both readers give the same profiles.
 
 use std::borrow::Cow;
@@ -165,7 +165,7 @@ fn assignment(line: &str) -> Option<(Cow<'_, str>, Cow<'_, str>, bool)> {
 /// Lines of `text` with their 1-based numbers and the byte offset where the next line starts;
 /// a CRLF's \r is dropped only where a \n follows (a lone \r is not a line ending in TOML).
 /// memchr per line: `split('\n')` into a Vec was a tenth of the instructions on a 1,000-profile
-/// file (callgrind, issue 7).
+/// file (callgrind).
 fn lines(text: &str, first_line: usize) -> impl Iterator<Item = (usize, &str, usize)> {
     let mut rest = Some(text);
     let mut line_no = first_line;
@@ -189,7 +189,7 @@ fn lines(text: &str, first_line: usize) -> impl Iterator<Item = (usize, &str, us
 /// Checks the whole file and finds its profiles; a profile's settings are read when first
 /// asked for (`entries`). Nothing is copied while checking: on a 1,000-profile file, `env`
 /// needs one profile's settings, and copying every key and value was a third of its
-/// instructions (callgrind, issue 7).
+/// instructions (callgrind).
 pub fn parse(text: &str) -> Option<Parsed> {
     let shared: Arc<str> = Arc::from(text);
     let mut active = None;

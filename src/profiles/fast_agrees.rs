@@ -1,4 +1,4 @@
-//! The fast reader checked against toml_edit (issue 7): whenever it accepts a file, toml_edit
+//! The fast reader checked against toml_edit: whenever it accepts a file, toml_edit
 //! reads the very same profiles, line numbers included.
 #![cfg(test)]
 

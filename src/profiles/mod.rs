@@ -79,9 +79,9 @@ impl Resolved {
 pub enum Selected {
     Flag,
     EnvVar,
-    /// This shell's `prefectx use` (issue 17).
+    /// This shell's `prefectx use`.
     Pin,
-    /// Named by this `.prefect-profile` (issue 11).
+    /// Named by this `.prefect-profile`.
     Folder(std::path::PathBuf),
     Active,
     Default,
@@ -251,7 +251,7 @@ impl Profiles {
     pub(crate) fn unknown(&self, name: &str, from: &str) -> Error {
         let all = self.names();
         let names: Vec<String> = all.iter().map(|n| q(n)).collect();
-        // `use Prod`, `use prd`: the closest name, as `config set` does for settings (issue 17).
+        // `use Prod`, `use prd`: the closest name, as `config set` does for settings.
         let hint = crate::settings::closest(name, all.iter().map(String::as_str))
             .map(|n| format!("; did you mean {}?", q(n)))
             .unwrap_or_default();

@@ -1,4 +1,4 @@
-//! Prefect's own project files in the current folder (issue 11): `.env`, `prefect.toml` and
+//! Prefect's own project files in the current folder: `.env`, `prefect.toml` and
 //! `pyproject.toml [tool.prefect]`. Prefect 3.9.1 reads them from the current folder only (no
 //! parents) and ranks them env > .env > prefect.toml > pyproject.toml > profile
 //! (docs/prefect-compat.md, "Project files"). prefectx applies them on top of the profile only

@@ -138,7 +138,7 @@ impl Shell {
 /// where the hook is installed (which runs the binary it knows), else the binary on PATH. The
 /// binary's path is never written into the script: clap_complete puts it inside double quotes
 /// for bash, where a path holding `$(...)` would run at every TAB and one holding `'` broke the
-/// hook (issue 16). bash gets our own script (shell/complete.bash): clap_complete's inserts
+/// hook. bash gets our own script (shell/complete.bash): clap_complete's inserts
 /// candidates unquoted and globs them.
 pub fn completion_registration(shell: &str) -> crate::error::Result<String> {
     if shell == "bash" {
@@ -181,7 +181,7 @@ fn zsh_no_space_after_equals(script: String) -> String {
     zsh_autoloadable(script.replacen(FROM, TO, 1))
 }
 
-/// The script also works as `_prefectx` in a package's `vendor-completions` (issue 13): zsh
+/// The script also works as `_prefectx` in a package's `vendor-completions`: zsh
 /// autoloads that file as the completion function itself and runs it at the first TAB, so
 /// then it must complete, not only register (which would leave the first TAB to files).
 fn zsh_autoloadable(script: String) -> String {

@@ -4,7 +4,7 @@
 pub const HOOK: &str = include_str!("../../shell/prefectx.zsh");
 
 /// Text placed literally into PROMPT, safe with and without `setopt prompt_subst` (oh-my-zsh
-/// and many setups turn it on; issue 16 ran `$(...)` from a profile name and from a workspace
+/// and many setups turn it on; an earlier version ran `$(...)` from a profile name and from a workspace
 /// handle served by the Cloud API at every prompt):
 /// - `%` starts a prompt escape: doubled;
 /// - `$` and `\` are each followed by `%{%}`, an empty prompt escape: with prompt_subst, `$%`

@@ -263,7 +263,7 @@ pub fn prefect_vars(env: &BTreeMap<String, String>) -> BTreeMap<String, String> 
 pub fn apply_and_dump(shell: &str, env_args: &str) -> String {
     match shell {
         "fish" => format!("\"$PREFECTX\" env {env_args} --shell fish | source; and env -0"),
-        // Nushell loads JSON: no code of ours is evaluated (issue 13).
+        // Nushell loads JSON: no code of ours is evaluated.
         "nu" => format!(
             "^$env.PREFECTX env {env_args} --shell nu | from json | get set | load-env; ^env -0"
         ),

@@ -7,6 +7,10 @@ use clap_complete::engine::ArgValueCandidates;
 use crate::complete;
 use crate::shell::{HookShell, Shell};
 
+mod groups;
+pub mod one;
+pub use groups::*;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "prefectx",
@@ -22,6 +26,7 @@ pub struct Cli {
 /// `-p/--profile NAME`: the profile to act on (else PREFECT_PROFILE, else `active`).
 #[derive(Debug, Args, Clone, Default, PartialEq)]
 pub struct ProfileFlag {
+    /// The profile to act on (default: PREFECT_PROFILE, else the file's `active`)
     #[arg(short = 'p', long = "profile", value_name = "NAME", add = ArgValueCandidates::new(complete::profiles))]
     pub profile: Option<String>,
 }
@@ -32,6 +37,7 @@ pub enum Command {
     Env(EnvArgs),
     /// Print the shell integration for your rc file: eval "$(prefectx hook bash)"
     Hook {
+        /// The shell whose rc file runs it
         #[arg(value_enum)]
         shell: HookShell,
         /// What the hooked shell exports: the profile's settings (default), or only
@@ -45,11 +51,13 @@ pub enum Command {
     Follow,
     /// List profiles: the global `active` one (*) and this shell's (>)
     Ls {
+        /// Print JSON
         #[arg(long)]
         json: bool,
     },
     /// Print the profile this shell uses; --verbose: why, and where each setting comes from
     Current {
+        /// Also print why, and where each setting comes from
         #[arg(long, short = 'v')]
         verbose: bool,
     },
@@ -71,6 +79,7 @@ pub enum Command {
     },
     /// Stop applying the .prefect-profile and project files of DIR
     Deny {
+        /// Default: the current folder
         #[arg(value_hint = clap::ValueHint::DirPath)]
         dir: Option<std::path::PathBuf>,
     },
@@ -96,11 +105,13 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print a line each time the profile in effect or its settings change
     Watch {
+        /// Print JSON lines
         #[arg(long)]
         json: bool,
     },
     /// Print the completion script for a shell
     Completions {
+        /// The shell to print the script for
         #[arg(value_enum)]
         shell: CompletionShell,
     },
@@ -149,7 +160,7 @@ pub struct UseArgs {
     /// Also make it the file's `active` profile (every following shell picks it up)
     #[arg(long, short = 'g', conflicts_with = "local")]
     pub global: bool,
-    /// Write it to ./.prefect-profile: this folder and those below use it (issue 11)
+    /// Write it to ./.prefect-profile: this folder and those below use it
     #[arg(long)]
     pub local: bool,
     /// With --local: remove ./.prefect-profile
@@ -169,169 +180,6 @@ pub struct PromptArgs {
     pub profile: ProfileFlag,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ProfileCmd {
-    /// Create a profile (empty, or a copy of --from)
-    Create {
-        name: String,
-        #[arg(long, add = ArgValueCandidates::new(complete::profiles))]
-        from: Option<String>,
-    },
-    /// Delete a profile (not the active one)
-    Delete {
-        #[arg(add = ArgValueCandidates::new(complete::profiles))]
-        name: String,
-        /// Do not ask
-        #[arg(long, short = 'y')]
-        yes: bool,
-    },
-    /// Rename a profile (and `active`, when it names it)
-    Rename {
-        #[arg(add = ArgValueCandidates::new(complete::profiles))]
-        old: String,
-        new: String,
-    },
-    /// Move a profile's API key into the OS keyring (--no-keyring: back into the file)
-    Keyring {
-        #[arg(add = ArgValueCandidates::new(complete::profiles))]
-        name: String,
-        #[arg(long)]
-        no_keyring: bool,
-    },
-    /// Show a profile's settings (secrets masked)
-    Inspect {
-        #[arg(add = ArgValueCandidates::new(complete::profiles))]
-        name: Option<String>,
-        #[arg(long)]
-        json: bool,
-        #[arg(long)]
-        show_secrets: bool,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ConfigCmd {
-    /// Set settings: prefectx config set PREFECT_API_URL=http://...
-    Set {
-        #[arg(required = true, value_name = "NAME=VALUE", add = ArgValueCandidates::new(complete::setting_assignments))]
-        pairs: Vec<String>,
-        #[command(flatten)]
-        profile: ProfileFlag,
-    },
-    /// Remove settings from a profile
-    Unset {
-        #[arg(required = true, value_name = "NAME", add = ArgValueCandidates::new(complete::profile_keys))]
-        names: Vec<String>,
-        /// Accepted for compatibility with `prefect config unset -y`
-        #[arg(long, short = 'y')]
-        yes: bool,
-        #[command(flatten)]
-        profile: ProfileFlag,
-    },
-    /// Show the profile's settings and where each value comes from
-    View {
-        #[arg(long)]
-        json: bool,
-        #[arg(long)]
-        show_secrets: bool,
-        #[command(flatten)]
-        profile: ProfileFlag,
-    },
-}
-
-#[derive(Debug, Args)]
-pub struct LoginArgs {
-    /// API key; `-` reads it from stdin (keeps it out of shell history)
-    #[arg(long, short = 'k')]
-    pub key: Option<String>,
-    /// Workspace handle ACCOUNT/WORKSPACE
-    #[arg(long, short = 'w', add = ArgValueCandidates::new(complete::workspaces))]
-    pub workspace: Option<String>,
-    /// Keep the key in the OS keyring, not in profiles.toml
-    #[arg(long)]
-    pub keyring: bool,
-    #[command(flatten)]
-    pub profile: ProfileFlag,
-    #[command(flatten)]
-    pub net: NetArgs,
-}
-
-/// Network knobs shared by the Cloud commands.
-#[derive(Debug, Args, Clone)]
-pub struct NetArgs {
-    /// Seconds to wait for a connection
-    #[arg(
-        long,
-        env = "PREFECTX_CONNECT_TIMEOUT",
-        default_value_t = crate::cloud::Net::DEFAULT.connect_timeout,
-        hide_env_values = true
-    )]
-    pub connect_timeout: f64,
-    /// Seconds one request may take
-    #[arg(
-        long,
-        env = "PREFECTX_TIMEOUT",
-        default_value_t = crate::cloud::Net::DEFAULT.timeout,
-        hide_env_values = true
-    )]
-    pub timeout: f64,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum WorkspaceCmd {
-    /// List the workspaces of the profile's key (current one marked)
-    Ls {
-        #[arg(long)]
-        json: bool,
-        /// Ask Prefect Cloud instead of the local cache
-        #[arg(long)]
-        refresh: bool,
-        #[command(flatten)]
-        profile: ProfileFlag,
-        #[command(flatten)]
-        net: NetArgs,
-    },
-    /// Point the profile at another workspace: prefectx workspace set acme/prod (a picker
-    /// without one, on a terminal)
-    Set {
-        #[arg(add = ArgValueCandidates::new(complete::workspaces))]
-        handle: Option<String>,
-        #[command(flatten)]
-        profile: ProfileFlag,
-        #[command(flatten)]
-        net: NetArgs,
-    },
-}
-
-#[derive(Debug, Args)]
-pub struct ExecArgs {
-    /// For Prefect's own profile commands (the hook's `prefect` function): NAME as plain Prefect
-    #[arg(long, hide = true)]
-    pub plain: bool,
-    #[arg(add = ArgValueCandidates::new(complete::profiles))]
-    pub name: String,
-    /// The command and its arguments (a `--` before it is optional, as with `env` and `sudo`)
-    #[arg(
-        required = true,
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        add = clap_complete::engine::ArgValueCompleter::new(complete::CommandThenPaths)
-    )]
-    pub command: Vec<std::ffi::OsString>,
-}
-
-#[derive(Debug, Args)]
-pub struct DoctorArgs {
-    /// Skip the live connectivity check
-    #[arg(long)]
-    pub offline: bool,
-    #[command(flatten)]
-    pub profile: ProfileFlag,
-    #[command(flatten)]
-    pub net: NetArgs,
-}
-
-/// What a hooked shell exports (issue 15).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportMode {
     /// The profile's settings as PREFECT_* variables, plus PREFECT_PROFILE
@@ -361,16 +209,6 @@ impl CompletionShell {
     }
 }
 
-impl From<&NetArgs> for crate::cloud::Net {
-    fn from(a: &NetArgs) -> crate::cloud::Net {
-        crate::cloud::Net {
-            connect_timeout: a.connect_timeout,
-            timeout: a.timeout,
-        }
-    }
-}
-
 // The man pages under man/ are made from these definitions; a test keeps them in step.
 #[cfg(test)]
-#[path = "cli_man_pages.rs"]
 mod man_pages;

@@ -1,7 +1,7 @@
-//! Building one subcommand of the CLI alone (cli.rs holds the definitions): a TAB press and the
+//! Building one subcommand of the CLI alone (cli/mod.rs and cli/groups.rs hold the definitions): a TAB press and the
 //! fast path need only the subcommand they are in.
 
-use crate::cli::{
+use super::{
     ConfigCmd, DoctorArgs, EnvArgs, ExecArgs, LoginArgs, ProfileCmd, ProfileFlag, PromptArgs,
     UseArgs, WorkspaceCmd,
 };
