@@ -107,28 +107,26 @@ fn check(tool: &str, shell: &str, tool_first: bool) {
     t.exit();
 }
 
-#[test]
-fn direnv_values_win_while_they_stand() {
-    if !have("direnv") {
+/// `tool` in every interactive shell, loaded before and after the hook.
+fn each_shell_and_order(tool: &str) {
+    if !have(tool) {
         return;
     }
     for shell in interactive_shells() {
         for tool_first in [true, false] {
-            check("direnv", shell, tool_first);
+            check(tool, shell, tool_first);
         }
     }
 }
 
 #[test]
+fn direnv_values_win_while_they_stand() {
+    each_shell_and_order("direnv");
+}
+
+#[test]
 fn mise_values_win_while_they_stand() {
-    if !have("mise") {
-        return;
-    }
-    for shell in interactive_shells() {
-        for tool_first in [true, false] {
-            check("mise", shell, tool_first);
-        }
-    }
+    each_shell_and_order("mise");
 }
 
 /// A value typed by hand is set outside prefectx too: it stands until it is unset, and then

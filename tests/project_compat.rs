@@ -13,9 +13,8 @@ use common::*;
 
 const FILE: &str = "active = \"dev\"\n\n[profiles.dev]\nPREFECT_API_URL = \"http://dev/api\"\nPREFECT_API_KEY = \"pnu_devkey\"\nPREFECT_LOGGING_LEVEL = \"INFO\"\nPREFECT_CLIENT_MAX_RETRIES = \"4\"\n";
 
-/// What `prefect config view --show-secrets -o json` resolves in `dir`, with the profile as
-/// PREFECT_PROFILE.
-fn prefect_view(sb: &Sandbox, venv: &Path, dir: &Path) -> BTreeMap<String, String> {
+/// `prefect config view --show-secrets -o json` in `dir`, as JSON.
+fn prefect_view_json(sb: &Sandbox, venv: &Path, dir: &Path) -> serde_json::Value {
     let out = Command::new(venv.join("bin/prefect"))
         .env_clear()
         .envs(sb.envs())
@@ -25,9 +24,12 @@ fn prefect_view(sb: &Sandbox, venv: &Path, dir: &Path) -> BTreeMap<String, Strin
         .output()
         .expect("run prefect");
     assert!(out.status.success(), "prefect: {}", stderr(&out));
-    let v: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
-    let mut m: BTreeMap<String, String> = v["settings"]
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)))
+}
+
+/// Each setting of a `config view -o json` (Prefect's or ours): name → (value, source).
+fn view_settings(v: &serde_json::Value) -> BTreeMap<String, (String, String)> {
+    v["settings"]
         .as_array()
         .expect("settings")
         .iter()
@@ -36,8 +38,18 @@ fn prefect_view(sb: &Sandbox, venv: &Path, dir: &Path) -> BTreeMap<String, Strin
                 serde_json::Value::String(x) => x.clone(),
                 other => other.to_string(),
             };
-            (s["name"].as_str().unwrap().to_string(), value)
+            let source = s["source"].as_str().unwrap_or_default().to_string();
+            (s["name"].as_str().unwrap().to_string(), (value, source))
         })
+        .collect()
+}
+
+/// What `prefect config view` resolves in `dir`, with the profile as PREFECT_PROFILE.
+fn prefect_view(sb: &Sandbox, venv: &Path, dir: &Path) -> BTreeMap<String, String> {
+    let v = prefect_view_json(sb, venv, dir);
+    let mut m: BTreeMap<String, String> = view_settings(&v)
+        .into_iter()
+        .map(|(k, (value, _))| (k, value))
         .collect();
     m.insert(
         "PREFECT_PROFILE".into(),
@@ -218,36 +230,10 @@ fn config_view_names_the_sources_prefect_names() {
     std::fs::write(dir.join(".env"), "PREFECT_LOGGING_LEVEL=DEBUG\n").unwrap();
     std::fs::write(dir.join("prefect.toml"), "[client]\nmax_retries = 7\n").unwrap();
     assert!(sb.run_in(&dir, &["allow", "--yes"]).status.success());
-    let sources = |v: &serde_json::Value| -> BTreeMap<String, (String, String)> {
-        v["settings"]
-            .as_array()
-            .expect("settings")
-            .iter()
-            .map(|s| {
-                let value = match &s["value"] {
-                    serde_json::Value::String(x) => x.clone(),
-                    other => other.to_string(),
-                };
-                (
-                    s["name"].as_str().unwrap().to_string(),
-                    (value, s["source"].as_str().unwrap().to_string()),
-                )
-            })
-            .collect()
-    };
-    let out = Command::new(venv.join("bin/prefect"))
-        .env_clear()
-        .envs(sb.envs())
-        .env("DO_NOT_TRACK", "1")
-        .current_dir(&dir)
-        .args(["config", "view", "--show-secrets", "-o", "json"])
-        .output()
-        .expect("run prefect");
-    assert!(out.status.success(), "prefect: {}", stderr(&out));
-    let theirs = sources(&serde_json::from_slice(&out.stdout).unwrap());
+    let theirs = view_settings(&prefect_view_json(&sb, &venv, &dir));
     let o = sb.run_in(&dir, &["config", "view", "--json", "--show-secrets"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let ours = sources(&serde_json::from_slice(&o.stdout).unwrap());
+    let ours = view_settings(&serde_json::from_slice(&o.stdout).unwrap());
     assert_eq!(ours, theirs);
     assert_eq!(
         ours["PREFECT_LOGGING_LEVEL"],
