@@ -41,6 +41,21 @@ def --env __prefectx_seen [] {
   $env.__prefectx_pp = $env.__prefectx_pp_now
   $env.__prefectx_here = $env.__prefectx_here_now
   $env.__prefectx_pwd = $env.PWD
+  $env.__prefectx_vals = (__prefectx_values)
+}
+
+# The values the hook watches, as one string (see the bash hook): a value set outside prefectx
+# changes it, and the prompt applies again, leaving that value in effect (docs/shells.md). A
+# secret one (`?NAME`) is watched for being set, not by value.
+def __prefectx_values [] {
+  $env.__prefectx_watch? | default "" | split row " " | where {|n| $n != "" } | each {|n|
+    if ($n | str starts-with "?") {
+      if (($env | get -o ($n | str substring 1..)) == null) { "0" } else { "1" }
+    } else {
+      let v = ($env | get -o $n)
+      if $v == null { "-" } else { $".($v | into string)" }
+    }
+  } | str join "|"
 }
 
 def --env __prefectx_apply [...args: string] {
@@ -179,6 +194,7 @@ def --env __prefectx_prompt [] {
     $key != ($env.__prefectx_key? | default "")
     or ($want != ($env.__PREFECTX_APPLIED? | default "") and ($refused == null or $want != $refused))
     or (__prefectx_changed $f $s)
+    or ((__prefectx_values) != ($env.__prefectx_vals? | default ""))
     or (($env.PWD != ($env.__prefectx_pwd? | default "")) or (($env.__prefectx_pp? | default "") != "") or (($env.__prefectx_here? | default "") != "") or (".prefect-profile" | path exists) or (".env" | path exists) or ("prefect.toml" | path exists) or ("pyproject.toml" | path exists)) and (__prefectx_folder_changed $s)
   ) {
     __prefectx_apply refresh

@@ -172,6 +172,13 @@ fn the_nushell_hook_behaves_like_the_others() {
     assert_eq!(nu.var("PREFECT_PROFILE"), "dev");
     assert!(sb.read_profiles().starts_with("active = \"dev\""));
 
+    // A value set by hand is seen at the next prompt, stands, and the prompt names it.
+    nu.run("$env.PREFECT_API_URL = 'http://hand/api'");
+    nu.run("");
+    assert_eq!(nu.var("PREFECTX_PROMPT"), "dev:hand*");
+    nu.run("hide-env PREFECT_API_URL");
+    nu.run("");
+    assert_eq!(nu.var("PREFECT_API_URL"), "http://dev/api");
     // A PREFECT_* set by hand stands at the next apply, as for Prefect (docs/shells.md).
     nu.run("$env.PREFECT_LOGGING_LEVEL = 'DEBUG'");
     sb.write_profiles(&FILE.replace("http://dev/api", "http://dev2/api"));
