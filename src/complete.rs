@@ -11,7 +11,7 @@ use crate::settings;
 use crate::target;
 
 fn load() -> Option<Profiles> {
-    Profiles::load(&paths::locate().ok()?).ok()
+    Profiles::load(&crate::locate::locate().ok()?).ok()
 }
 
 pub fn profiles() -> Vec<CompletionCandidate> {

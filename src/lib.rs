@@ -22,6 +22,7 @@ mod folder_file;
 mod handmade;
 mod here;
 mod keyring_profiles;
+mod locate;
 mod os_keyring;
 mod output;
 mod paths;

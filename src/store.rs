@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use toml_edit::DocumentMut;
 
 use crate::error::{Context, Error, Result};
-use crate::paths::{self, Location};
+use crate::paths;
+use crate::profiles::Location;
 use crate::profiles::{self, Profiles};
 
 const TMP_SUFFIX: &str = ".prefectx-tmp";
@@ -226,7 +227,7 @@ fn keys_in(doc: &DocumentMut) -> Vec<String> {
 fn key_may_be_written(loc: &Location, target: &Path, mode: u32) -> Result<()> {
     let shown = target.display();
     let instead = "or keep the key in the OS keyring (`--keyring`)";
-    if loc.source == paths::Source::Project {
+    if loc.source == crate::profiles::Source::Project {
         return Err(Error::new(format!(
             "{shown} was chosen by PREFECT_PROFILES_PATH in a project file of this folder; prefectx writes no API key into a file a repository chose; nothing was changed; set PREFECT_PROFILES_PATH yourself to use that file, {instead}"
         )));
@@ -271,7 +272,7 @@ pub fn key_exposed(path: &Path, mode: u32) -> Option<String> {
 /// Writes `active = NAME`; a bundled profile missing from the file gets its table too, so
 /// Prefect's runtime really uses it (docs/prefect-compat.md, "A bundled profile named by `active`").
 pub fn write_active(name: &str) -> Result<()> {
-    let loc = paths::locate()?;
+    let loc = crate::locate::locate()?;
     modify(&loc, |p, doc| {
         p.require(name)?;
         crate::edit::set_active(doc, name);

@@ -4,8 +4,15 @@
 use clap::{Args, Subcommand};
 use clap_complete::engine::ArgValueCandidates;
 
-use super::ProfileFlag;
 use crate::complete;
+
+/// `-p/--profile NAME`: the profile to act on (else PREFECT_PROFILE, else `active`).
+#[derive(Debug, Args, Clone, Default, PartialEq)]
+pub struct ProfileFlag {
+    /// The profile to act on (default: PREFECT_PROFILE, else the file's `active`)
+    #[arg(short = 'p', long = "profile", value_name = "NAME", add = ArgValueCandidates::new(complete::profiles))]
+    pub profile: Option<String>,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum ProfileCmd {

@@ -23,14 +23,6 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// `-p/--profile NAME`: the profile to act on (else PREFECT_PROFILE, else `active`).
-#[derive(Debug, Args, Clone, Default, PartialEq)]
-pub struct ProfileFlag {
-    /// The profile to act on (default: PREFECT_PROFILE, else the file's `active`)
-    #[arg(short = 'p', long = "profile", value_name = "NAME", add = ArgValueCandidates::new(complete::profiles))]
-    pub profile: Option<String>,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print shell code that applies a profile: eval "$(prefectx env NAME)"

@@ -46,7 +46,7 @@ pub fn allow(dir: Option<PathBuf>, yes: bool) -> Result<i32> {
             .map_err(|r| Error::new(format!("{} {r}; nothing allowed", shown(path))))?;
         files.push((folder::trust_path(path), trust::digest(&bytes)));
         let name = folder::name_in(path, bytes).map_err(|e| e.and("; nothing allowed"))?;
-        let profiles = super::load()?;
+        let profiles = super::common::load()?;
         if !profiles.contains(&name) {
             let shown_name = if crate::effective::looks_like_a_name(&name) {
                 q(&name)
@@ -95,7 +95,7 @@ pub fn allow(dir: Option<PathBuf>, yes: bool) -> Result<i32> {
 /// say so and ask on a terminal; without one, refuse unless `--yes` (a cloned repository's
 /// `.env` naming an attacker's URL would otherwise receive the user's key).
 fn keys_elsewhere(p: &project::Project, chooses: Option<&str>, yes: bool) -> Result<()> {
-    let Ok(profiles) = super::load() else {
+    let Ok(profiles) = super::common::load() else {
         return Ok(());
     };
     let name = match crate::effective::select(&profiles, None) {
@@ -143,7 +143,7 @@ fn keys_elsewhere(p: &project::Project, chooses: Option<&str>, yes: bool) -> Res
             "{line}; nothing allowed (no terminal to ask on: `prefectx allow --yes` if you mean it)"
         )));
     }
-    if super::confirm(&format!("prefectx: {line}. Allow?")) {
+    if super::common::confirm(&format!("prefectx: {line}. Allow?")) {
         Ok(())
     } else {
         Err(Error::new("nothing allowed"))

@@ -7,12 +7,11 @@ use crate::cli::ConfigCmd;
 use crate::edit;
 use crate::error::{Error, Result};
 use crate::output;
-use crate::paths;
 use crate::settings::mask;
 use crate::settings::{self, Setting};
 use crate::store;
 
-use super::q;
+use super::common::q;
 
 /// Checks a name as `prefect config set` does, with a hint for typos.
 pub fn known_setting(name: &str) -> Result<Setting> {
@@ -42,7 +41,7 @@ fn env_overrides(name: &str) -> bool {
 }
 
 pub fn run(cmd: ConfigCmd) -> Result<i32> {
-    let loc = paths::locate()?;
+    let loc = crate::locate::locate()?;
     match cmd {
         ConfigCmd::Set { pairs, profile } => {
             let mut changes: Vec<(String, String, Setting)> = Vec::new();
@@ -117,7 +116,7 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
             show_secrets,
             profile,
         } => {
-            let p = super::load()?;
+            let p = super::common::load()?;
             let (name, _) = crate::effective::select(&p, profile.profile.as_deref())?;
             let mut r = p.resolve(&name)?;
             // Prefect's project files here, laid over the profile as Prefect does, where they

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::output;
 
 pub fn run(verbose: bool) -> Result<i32> {
-    let profiles = super::load()?;
+    let profiles = super::common::load()?;
     let (name, why) = crate::effective::select(&profiles, None)?;
     // The name comes from the environment or the file: shown through output::safe.
     let mut s = format!("{}\n", output::safe(&name));

@@ -7,7 +7,6 @@ use crate::cli::DoctorArgs;
 use crate::cloud::{api, http::Client};
 use crate::error::Result;
 use crate::output::{self, q};
-use crate::paths;
 use crate::profiles::{is_emittable, Profiles, Selected};
 use crate::settings;
 use crate::store;
@@ -39,7 +38,7 @@ impl Report {
 
 pub fn run(a: DoctorArgs) -> Result<i32> {
     let mut r = Report::default();
-    let loc = paths::locate()?;
+    let loc = crate::locate::locate()?;
     let path = loc.path.display().to_string();
     let profiles = match Profiles::load(&loc) {
         Ok(p) => p,

@@ -8,7 +8,7 @@ use crate::plan;
 use crate::shell::{nu, Shell};
 
 pub fn run(a: EnvArgs) -> Result<i32> {
-    let profiles = super::load()?;
+    let profiles = super::common::load()?;
     let flag = a.name.as_deref().or(a.profile.profile.as_deref());
     let (name, why) = crate::effective::select(&profiles, flag)?;
     // The profile, with the allowed project files of this folder on top.

@@ -10,7 +10,7 @@ use crate::output;
 use crate::plan;
 
 pub fn run(a: ExecArgs) -> Result<i32> {
-    let profiles = super::load()?;
+    let profiles = super::common::load()?;
     profiles.require(&a.name)?;
     if a.plain {
         return plain(&profiles, &a);

@@ -16,8 +16,8 @@ use crate::profiles::Profiles;
 use crate::prompt_text;
 use crate::shell::Shell;
 
+use super::common::q;
 use super::hook_args::{parse, Action};
-use super::q;
 
 pub fn run(shell: Shell, args: &[String]) -> Result<i32> {
     let action = parse(args)?;
@@ -74,16 +74,16 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
     {
         super::use_profile::write_local(&cwd, wanted.as_deref())?;
     }
-    let loc = paths::locate()?;
+    let loc = crate::locate::locate()?;
 
     // Bookkeeping first, before anything else can fail: the stamp, and which file.
     // Absolute, so the prompt's mtime check means the same file after a `cd`.
     let file = cwd.join(&loc.path);
     // Exported, so that the next refresh can tell "the file changed" from "another file".
     let moved = env(effective::FILE).is_some_and(|f| Path::new(&f) != file);
-    let rel = paths::location_is_relative().then_some("1");
+    let rel = crate::locate::location_is_relative().then_some("1");
     shell.set_local(out, "__prefectx_rel", rel.unwrap_or_default());
-    shell.set_local(out, "__prefectx_key", &paths::location_key());
+    shell.set_local(out, "__prefectx_key", &crate::locate::location_key());
     // The `.prefect-profile` that decides, found once: stamped here, read by apply.
     let seen = crate::folder::nearest(&cwd);
     if let Some((dir, name, export)) = &placed {
@@ -105,7 +105,7 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
 fn apply(
     shell: Shell,
     action: &Action,
-    loc: &paths::Location,
+    loc: &crate::profiles::Location,
     moved: bool,
     seen: Option<std::path::PathBuf>,
     out: &mut String,

@@ -9,10 +9,9 @@ use crate::error::{Error, Result};
 use crate::keyring_profiles;
 use crate::os_keyring;
 use crate::output;
-use crate::paths;
 use crate::store;
 
-use super::q;
+use super::common::q;
 
 /// `get FILE PROFILE` prints the key; `delete FILE PROFILE`; `rename FILE OLD NEW`.
 pub fn helper(op: &str, file: &Path, args: &[String]) -> Result<i32> {
@@ -47,7 +46,7 @@ pub fn helper(op: &str, file: &Path, args: &[String]) -> Result<i32> {
 /// a failure at the first step changes nothing. Back: written to the file first, then the
 /// entry and the record go.
 pub fn move_key(name: &str, into: bool) -> Result<i32> {
-    let loc = paths::locate()?;
+    let loc = crate::locate::locate()?;
     let profiles = crate::profiles::Profiles::load(&loc)?;
     profiles.require(name)?;
     let in_file = profiles

@@ -15,12 +15,11 @@ use crate::cloud::{self, api, browser, http::Client};
 use crate::edit;
 use crate::error::{Error, Result};
 use crate::output;
-use crate::paths;
 use crate::picker;
 use crate::store;
 use crate::target;
 
-use super::q;
+use super::common::q;
 
 fn read_key_stdin() -> Result<String> {
     let mut line = String::new();
@@ -60,7 +59,7 @@ fn ask_key(ui: &str) -> Result<(String, bool)> {
 }
 
 pub fn run(a: LoginArgs) -> Result<i32> {
-    let loc = paths::locate()?;
+    let loc = crate::locate::locate()?;
     let profiles = crate::profiles::Profiles::load(&loc)?;
     // -p NAME may name a new profile: login creates it (PrefectHQ/prefect#7529, #6147).
     let name = match &a.profile.profile {

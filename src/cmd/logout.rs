@@ -6,13 +6,12 @@ use crate::cli::ProfileFlag;
 use crate::edit;
 use crate::error::Result;
 use crate::output;
-use crate::paths;
 use crate::store;
 
-use super::q;
+use super::common::q;
 
 pub fn run(p: ProfileFlag) -> Result<i32> {
-    let loc = paths::locate()?;
+    let loc = crate::locate::locate()?;
     let name = store::modify(&loc, |model, doc| {
         let (name, _) = crate::effective::select(model, p.profile.as_deref())?;
         let r = model.resolve(&name)?;

@@ -7,7 +7,7 @@ use crate::settings;
 use crate::target::Target;
 
 pub fn run(json: bool) -> Result<i32> {
-    let profiles = super::load()?;
+    let profiles = super::common::load()?;
     let active = profiles.global_active();
     // `>`: the profile in effect here, by the same rule as every command.
     let here = crate::effective::select(&profiles, None)

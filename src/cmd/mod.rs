@@ -2,6 +2,7 @@
 
 pub mod allow;
 pub mod cloud_exec;
+pub mod common;
 pub mod completions;
 pub mod config;
 pub mod current;
@@ -26,8 +27,6 @@ pub mod workspace;
 
 use crate::cli::Command;
 use crate::error::Result;
-use crate::paths;
-use crate::profiles::Profiles;
 
 /// `prefectx`: the Cloud commands are handed to `prefectx-cloud`, so nothing here reaches the
 /// HTTP stack and the linker leaves it out of this binary (lib.rs; tests/split.rs checks).
@@ -74,27 +73,4 @@ pub fn run_cloud(command: Command) -> Result<i32> {
         }
         other => run(other),
     }
-}
-
-/// The profiles file as Prefect would find it, parsed.
-pub fn load() -> Result<Profiles> {
-    Profiles::load(&paths::locate()?)
-}
-
-pub use crate::output::q;
-
-/// Asks a yes/no question on the terminal; false when there is none.
-pub fn confirm(question: &str) -> bool {
-    use std::io::{BufRead, IsTerminal, Write};
-    if !std::io::stdin().is_terminal() {
-        return true;
-    }
-    let mut err = std::io::stderr();
-    let _ = write!(err, "{question} [y/N] ");
-    let _ = err.flush();
-    let mut line = String::new();
-    if std::io::stdin().lock().read_line(&mut line).is_err() {
-        return false;
-    }
-    matches!(line.trim(), "y" | "Y" | "yes" | "Yes")
 }

@@ -7,14 +7,13 @@ use crate::cli::ProfileCmd;
 use crate::edit;
 use crate::error::Result;
 use crate::output;
-use crate::paths;
 use crate::settings;
 use crate::store;
 
-use super::q;
+use super::common::q;
 
 pub fn run(cmd: ProfileCmd) -> Result<i32> {
-    let loc = paths::locate()?;
+    let loc = crate::locate::locate()?;
     match cmd {
         ProfileCmd::Create { name, from } => {
             store::modify(&loc, |p, doc| {
@@ -44,7 +43,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
             ));
         }
         ProfileCmd::Delete { name, yes } => {
-            let pre = super::load()?;
+            let pre = super::common::load()?;
             pre.require(&name)?;
             if pre.file_profile(&name).is_none() {
                 bail!(
@@ -67,7 +66,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
                     q(&name)
                 );
             }
-            if !yes && !super::confirm(&format!("Delete profile {}?", q(&name))) {
+            if !yes && !super::common::confirm(&format!("Delete profile {}?", q(&name))) {
                 bail!("deletion aborted");
             }
             store::modify(&loc, |p, doc| {
@@ -123,7 +122,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
             json,
             show_secrets,
         } => {
-            let p = super::load()?;
+            let p = super::common::load()?;
             let (name, _) = crate::effective::select(&p, name.as_deref())?;
             let r = p.resolve(&name)?;
             for w in &r.warnings {

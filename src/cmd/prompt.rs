@@ -8,7 +8,7 @@ use crate::prompt_text;
 use crate::shell::{bash, zsh, Shell};
 
 pub fn run(a: PromptArgs) -> Result<i32> {
-    let profiles = super::load()?;
+    let profiles = super::common::load()?;
     let (name, why) = match crate::effective::select(&profiles, a.profile.profile.as_deref()) {
         Ok(x) => x,
         // A `.prefect-profile` or PREFECT_PROFILE naming no profile must not break a prompt

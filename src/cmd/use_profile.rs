@@ -12,7 +12,7 @@ use crate::picker;
 use crate::shell::{sh, Shell};
 use crate::store;
 
-use super::q;
+use super::common::q;
 
 /// "add `<hook line>` to your <shell> rc file", for the shell that runs us.
 fn install_hint() -> String {
@@ -37,7 +37,7 @@ fn hook_hint(name: &str) -> Error {
 pub fn write_local(dir: &Path, name: Option<&str>) -> Result<()> {
     match name {
         Some(n) => {
-            super::load()?.require(n)?;
+            super::common::load()?.require(n)?;
             let path = folder::write(dir, n)?;
             output::note(&format!(
                 "Wrote {}: {} and the folders below it use profile {} (a shell pinned by `prefectx use` keeps its own until `prefectx follow`).",
@@ -86,7 +86,7 @@ pub fn run(a: UseArgs) -> Result<i32> {
         write_local(&crate::paths::shell_cwd(), a.name.as_deref())?;
         return Ok(0);
     }
-    let profiles = super::load()?;
+    let profiles = super::common::load()?;
     let name = match a.name {
         Some(n) => n,
         None if a.global && picker::is_interactive() => {

@@ -13,7 +13,6 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
 use crate::output;
-use crate::paths;
 use crate::profiles::Profiles;
 use crate::prompt_text;
 use crate::target::Target;
@@ -31,7 +30,7 @@ const DEBOUNCE: Duration = Duration::from_millis(150);
 /// so a change that the line does not show (a rotated key) still counts.
 fn snapshot(json: bool) -> std::result::Result<(String, String), String> {
     use sha2::{Digest, Sha256};
-    let loc = paths::locate().map_err(|e| e.to_string())?;
+    let loc = crate::locate::locate().map_err(|e| e.to_string())?;
     let profiles = Profiles::load(&loc).map_err(|e| e.to_string())?;
     let name = crate::effective::for_this_shell(&profiles);
     let r = profiles.resolve(&name).map_err(|e| e.to_string())?;
@@ -93,7 +92,7 @@ pub fn run(json: bool) -> Result<i32> {
         libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
         libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
     }
-    let loc = paths::locate()?;
+    let loc = crate::locate::locate()?;
     let file = loc.path.clone();
     let dir = file
         .parent()

@@ -12,12 +12,12 @@ use crate::profiles::{Profiles, Resolved};
 use crate::store;
 use crate::target;
 
-use super::q;
+use super::common::q;
 
 /// The profile to act on and its key (profile first, then the environment, as Prefect's
 /// effective setting would be).
 fn keyed(p: &ProfileFlag) -> Result<(Profiles, Resolved, String, String)> {
-    let profiles = super::load()?;
+    let profiles = super::common::load()?;
     let (name, _) = crate::effective::select(&profiles, p.profile.as_deref())?;
     let mut r = profiles.resolve(&name)?;
     crate::keyring_profiles::fill(&profiles.loc.path, &name, &mut r.settings)?;

@@ -4,7 +4,7 @@
 
 use super::fast::*;
 use super::FileProfile;
-use crate::paths::{Location, Source};
+use super::{Location, Source};
 use crate::profiles::Profiles;
 use proptest::prelude::*;
 

@@ -11,7 +11,6 @@ use toml_edit::{Document, Item};
 
 use crate::error::{Error, Result};
 use crate::output::q;
-use crate::paths::Location;
 use crate::settings;
 
 mod bundled;
@@ -20,11 +19,13 @@ mod fast;
 #[cfg(test)]
 mod fast_agrees;
 mod lines;
+mod location;
 mod python;
 mod read;
 
 pub use bundled::{bundled, BUNDLED, DEFAULT_PROFILE};
 pub use entry::{Entry, FileProfile};
+pub use location::{Location, Source};
 pub use read::{read_text, syntax_error};
 
 use lines::LineIndex;
@@ -336,8 +337,8 @@ impl Profiles {
 
 #[cfg(test)]
 mod tests {
+    use super::Source;
     use super::*;
-    use crate::paths::Source;
     use std::path::PathBuf;
 
     fn loc() -> Location {
