@@ -1,42 +1,22 @@
 //! prefectx as one library behind two binaries:
-//! - `prefectx` (src/main.rs): everything a prompt, a TAB or an `eval` runs, and the local
+//! - `prefectx` (src/bin/prefectx.rs): everything a prompt, a TAB or an `eval` runs, and the local
 //!   commands. It never links the HTTP stack: reqwest, rustls, ring, hyper and tokio made the
 //!   binary 4.2 MB against 2.0 MB without them, and its start (page faults, relocations) cost
 //!   about 0.07 ms more at every prompt that changed.
 //! - `prefectx-cloud` (src/bin/prefectx-cloud.rs): the commands that talk to Prefect Cloud
 //!   (`login`, `workspace`, `doctor`, the cache refresh). `prefectx` parses the command line, then
 //!   execs it with the same arguments (cmd/cloud_exec.rs).
+//!
+//! One folder per layer, each importing only from below it (docs/architecture.md,
+//! scripts/check-layout.py): bin, cmd, cli, then choose and cloud, prefect, sys, shell.
 
-mod atomic;
-mod cache;
+mod choose;
 mod cli;
 mod cloud;
 mod cmd;
-mod complete;
-mod edit;
-mod effective;
-mod error;
-mod explain;
-mod folder;
-mod folder_file;
-mod handmade;
-mod here;
-mod keyring_profiles;
-mod locate;
-mod os_keyring;
-mod output;
-mod paths;
-mod picker;
-mod plan;
-mod profiles;
-mod project;
-mod prompt_text;
-mod settings;
+mod prefect;
 mod shell;
-mod stamps;
-mod store;
-mod target;
-mod trust;
+mod sys;
 
 use clap::Parser;
 
@@ -65,7 +45,7 @@ pub fn main_cloud() -> ! {
     parse_and_run(cmd::run_cloud)
 }
 
-fn parse_and_run(dispatch: fn(cli::Command) -> error::Result<i32>) -> ! {
+fn parse_and_run(dispatch: fn(cli::Command) -> sys::error::Result<i32>) -> ! {
     let code = match cli::Cli::try_parse() {
         Ok(cli) => finish(dispatch(cli.command)),
         Err(e) => {
@@ -77,12 +57,12 @@ fn parse_and_run(dispatch: fn(cli::Command) -> error::Result<i32>) -> ! {
 }
 
 /// One line on stderr for an error, and its exit code.
-fn finish(result: error::Result<i32>) -> i32 {
+fn finish(result: sys::error::Result<i32>) -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
             if !e.to_string().is_empty() {
-                output::note(&format!("prefectx: {e}"));
+                sys::output::note(&format!("prefectx: {e}"));
             }
             e.code()
         }

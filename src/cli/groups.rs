@@ -4,7 +4,7 @@
 use clap::{Args, Subcommand};
 use clap_complete::engine::ArgValueCandidates;
 
-use crate::complete;
+use crate::cli::complete;
 
 /// `-p/--profile NAME`: the profile to act on (else PREFECT_PROFILE, else `active`).
 #[derive(Debug, Args, Clone, Default, PartialEq)]

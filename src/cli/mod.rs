@@ -1,10 +1,11 @@
 //! Every clap type in one place, so completion scripts are generated from one definition
 //! (zoxide keeps its commands in one file for the same reason).
 
+pub mod complete;
+pub mod picker;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;
 
-use crate::complete;
 use crate::shell::{HookShell, Shell};
 
 mod groups;

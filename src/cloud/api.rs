@@ -1,7 +1,7 @@
 //! The Cloud endpoints prefectx uses (docs/prefect-compat.md, "Cloud").
 
-use crate::cache::Workspace;
-use crate::error::Result;
+use crate::prefect::cache::Workspace;
+use crate::sys::error::Result;
 
 use super::http::Client;
 

@@ -23,8 +23,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use crate::error::{Error, Result};
-use crate::output;
+use crate::sys::error::{Error, Result};
+use crate::sys::output;
 
 use super::callback::{nonce, origin_of, read_request, Callback, Outcome};
 

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use super::request::{read_request, Request};
 
-use crate::error::{Error, Result};
+use crate::sys::error::{Error, Result};
 
 /// What a request brought.
 pub enum Outcome {

@@ -9,8 +9,8 @@ use reqwest::blocking::{Client as Http, Response};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, Result};
-use crate::output;
+use crate::sys::error::{Error, Result};
+use crate::sys::output;
 
 use super::secs;
 
@@ -27,7 +27,7 @@ pub struct Client {
 }
 
 fn truthy(name: &str) -> bool {
-    std::env::var(name).is_ok_and(|v| crate::settings::truthy(&v))
+    std::env::var(name).is_ok_and(|v| crate::prefect::settings::truthy(&v))
 }
 
 impl Client {
@@ -165,7 +165,7 @@ fn cleartext_key(url: &str) -> Option<String> {
         .get(..7)?
         .eq_ignore_ascii_case("http://")
         .then(|| &url[7..])?;
-    let host = crate::target::host_of(rest);
+    let host = crate::prefect::target::host_of(rest);
     let name = match host.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or(v6),
         None => host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h),
@@ -231,7 +231,7 @@ fn is_reset(e: &reqwest::Error) -> bool {
 }
 
 fn host(url: &str) -> String {
-    crate::target::host_of(url)
+    crate::prefect::target::host_of(url)
 }
 
 fn transport_error(service: &str, url: &str, e: &reqwest::Error) -> Error {

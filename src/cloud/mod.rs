@@ -5,6 +5,7 @@ pub mod api;
 pub mod browser;
 pub mod callback;
 pub mod http;
+pub mod os_keyring;
 pub mod request;
 
 use std::time::Duration;

@@ -7,12 +7,12 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
-use crate::folder;
-use crate::output::{self, q, safe};
-use crate::profiles::Selected;
-use crate::project;
-use crate::trust;
+use crate::choose::folder;
+use crate::choose::trust;
+use crate::prefect::profiles::Selected;
+use crate::prefect::project;
+use crate::sys::error::{Error, Result};
+use crate::sys::output::{self, q, safe};
 
 fn canonical(dir: Option<PathBuf>) -> Result<PathBuf> {
     let d = dir.unwrap_or_else(|| PathBuf::from("."));
@@ -48,7 +48,7 @@ pub fn allow(dir: Option<PathBuf>, yes: bool) -> Result<i32> {
         let name = folder::name_in(path, bytes).map_err(|e| e.and("; nothing allowed"))?;
         let profiles = super::common::load()?;
         if !profiles.contains(&name) {
-            let shown_name = if crate::effective::looks_like_a_name(&name) {
+            let shown_name = if crate::choose::effective::looks_like_a_name(&name) {
                 q(&name)
             } else {
                 "(not shown: not a profile name)".to_string()
@@ -98,7 +98,7 @@ fn keys_elsewhere(p: &project::Project, chooses: Option<&str>, yes: bool) -> Res
     let Ok(profiles) = super::common::load() else {
         return Ok(());
     };
-    let name = match crate::effective::select(&profiles, None) {
+    let name = match crate::choose::effective::select(&profiles, None) {
         Ok((n, Selected::EnvVar | Selected::Pin | Selected::Flag)) => n,
         _ => chooses
             .filter(|c| profiles.contains(c))
@@ -109,7 +109,7 @@ fn keys_elsewhere(p: &project::Project, chooses: Option<&str>, yes: bool) -> Res
         return Ok(());
     };
     let keyed = r.get("PREFECT_API_KEY").is_some()
-        || crate::keyring_profiles::is_backed(&profiles.loc.path, &name);
+        || crate::choose::keyring_profiles::is_backed(&profiles.loc.path, &name);
     if !keyed {
         return Ok(());
     }
@@ -125,7 +125,7 @@ fn keys_elsewhere(p: &project::Project, chooses: Option<&str>, yes: bool) -> Res
                 moved.push(format!(
                     "profile {}'s key will be sent to {} ({k} from this folder)",
                     q(&name),
-                    safe(&crate::settings::mask(k, v, false))
+                    safe(&crate::prefect::settings::mask(k, v, false))
                 ));
             }
         }
@@ -185,7 +185,7 @@ pub fn list() -> Result<i32> {
         let state = if std::fs::symlink_metadata(&p).is_err() {
             "gone (`prefectx allow --prune` forgets it)"
         } else {
-            match crate::folder_file::read(&p, LIST_MAX) {
+            match crate::sys::folder_file::read(&p, LIST_MAX) {
                 Ok(bytes) if trust::digest(&bytes) == d => "allowed",
                 _ => "changed since it was allowed: not applied",
             }

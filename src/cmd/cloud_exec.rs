@@ -6,8 +6,8 @@ use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
-use crate::error::{Error, Result};
-use crate::paths;
+use crate::sys::error::{Error, Result};
+use crate::sys::paths;
 
 /// Replaces this process with `prefectx-cloud ARGS...`; returns only when that cannot start.
 pub fn run() -> Result<i32> {

@@ -1,15 +1,15 @@
 //! What several commands share: the profiles file loaded, names quoted for messages, and a
 //! yes/no question (mod.rs only dispatches).
 
-use crate::error::Result;
-use crate::profiles::Profiles;
+use crate::prefect::profiles::Profiles;
+use crate::sys::error::Result;
 
 /// The profiles file as Prefect would find it, parsed.
 pub fn load() -> Result<Profiles> {
-    Profiles::load(&crate::locate::locate()?)
+    Profiles::load(&crate::choose::locate::locate()?)
 }
 
-pub use crate::output::q;
+pub use crate::sys::output::q;
 
 /// Asks a yes/no question on the terminal; false when there is none.
 pub fn confirm(question: &str) -> bool {

@@ -3,12 +3,15 @@
 //! come from local files only (`complete.rs`).
 
 use crate::cli::CompletionShell;
-use crate::error::Result;
-use crate::output;
+use crate::sys::error::Result;
+use crate::sys::output;
 
 pub fn run(shell: CompletionShell) -> Result<i32> {
     // The committed scripts under completions/ call `prefectx` from PATH (or the hook's
     // function), so they do not depend on where the binary was installed.
-    output::out(&crate::shell::completion_registration(shell.name())?);
+    output::out(
+        &crate::shell::completion_registration(shell.name())
+            .map_err(crate::sys::error::Error::new)?,
+    );
     Ok(0)
 }

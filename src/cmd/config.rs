@@ -4,12 +4,12 @@
 
 use crate::bail;
 use crate::cli::ConfigCmd;
-use crate::edit;
-use crate::error::{Error, Result};
-use crate::output;
-use crate::settings::mask;
-use crate::settings::{self, Setting};
-use crate::store;
+use crate::prefect::edit;
+use crate::prefect::settings::mask;
+use crate::prefect::settings::{self, Setting};
+use crate::prefect::store;
+use crate::sys::error::{Error, Result};
+use crate::sys::output;
 
 use super::common::q;
 
@@ -33,15 +33,16 @@ fn env_overrides(name: &str) -> bool {
     if std::env::var_os(name).is_none() {
         return false;
     }
-    if !crate::effective::shell_is_hooked() {
+    if !crate::choose::effective::shell_is_hooked() {
         return true;
     }
-    let recorded = crate::effective::var(crate::effective::OUTSIDE).unwrap_or_default();
-    crate::handmade::outside_names(&recorded).contains(&name)
+    let recorded =
+        crate::choose::effective::var(crate::choose::effective::OUTSIDE).unwrap_or_default();
+    crate::choose::handmade::outside_names(&recorded).contains(&name)
 }
 
 pub fn run(cmd: ConfigCmd) -> Result<i32> {
-    let loc = crate::locate::locate()?;
+    let loc = crate::choose::locate::locate()?;
     match cmd {
         ConfigCmd::Set { pairs, profile } => {
             let mut changes: Vec<(String, String, Setting)> = Vec::new();
@@ -62,7 +63,7 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
                 changes.push((name.to_string(), value.to_string(), s));
             }
             let target = store::modify(&loc, |p, doc| {
-                let (target, _) = crate::effective::select(p, profile.profile.as_deref())?;
+                let (target, _) = crate::choose::effective::select(p, profile.profile.as_deref())?;
                 edit::ensure_profile(doc, &target)?;
                 for (_, value, s) in &changes {
                     edit::set_value(doc, &target, s.canonical, value)?;
@@ -91,7 +92,7 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
                 canon.push(known_setting(n)?);
             }
             let target = store::modify(&loc, |p, doc| {
-                let (target, _) = crate::effective::select(p, profile.profile.as_deref())?;
+                let (target, _) = crate::choose::effective::select(p, profile.profile.as_deref())?;
                 let r = p.resolve(&target)?;
                 for s in &canon {
                     if r.get(s.canonical).is_none() {
@@ -117,12 +118,16 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
             profile,
         } => {
             let p = super::common::load()?;
-            let (name, _) = crate::effective::select(&p, profile.profile.as_deref())?;
+            let (name, _) = crate::choose::effective::select(&p, profile.profile.as_deref())?;
             let mut r = p.resolve(&name)?;
             // Prefect's project files here, laid over the profile as Prefect does, where they
             // are allowed (the hook applies them then); sources named as Prefect names them.
-            let here = crate::project::here();
-            let from = crate::project::overlay(here, &mut r.settings, &crate::plan::kept());
+            let here = crate::choose::here::project();
+            let from = crate::prefect::project::overlay(
+                here,
+                &mut r.settings,
+                &crate::choose::plan::kept(),
+            );
             let file_of = |k: &str| -> &'static str {
                 let file = here.and_then(|pr| {
                     pr.files
@@ -151,7 +156,7 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
             for (k, v) in std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             {
-                if crate::profiles::is_emittable(&k)
+                if crate::prefect::profiles::is_emittable(&k)
                     && k != "PREFECT_PROFILE"
                     && !rows.iter().any(|(n, _, _)| *n == k)
                 {

@@ -5,12 +5,12 @@
 
 use crate::cli::DoctorArgs;
 use crate::cloud::{api, http::Client};
-use crate::error::Result;
-use crate::output::{self, q};
-use crate::profiles::{is_emittable, Profiles, Selected};
-use crate::settings;
-use crate::store;
-use crate::target::{self, Target};
+use crate::prefect::profiles::{is_emittable, Profiles, Selected};
+use crate::prefect::settings;
+use crate::prefect::store;
+use crate::prefect::target::{self, Target};
+use crate::sys::error::Result;
+use crate::sys::output::{self, q};
 
 #[derive(Default)]
 struct Report {
@@ -38,7 +38,7 @@ impl Report {
 
 pub fn run(a: DoctorArgs) -> Result<i32> {
     let mut r = Report::default();
-    let loc = crate::locate::locate()?;
+    let loc = crate::choose::locate::locate()?;
     let path = loc.path.display().to_string();
     let profiles = match Profiles::load(&loc) {
         Ok(p) => p,
@@ -61,10 +61,10 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
     }
 
     let flag = a.profile.profile.as_deref();
-    let pinned = std::env::var(crate::effective::PIN)
+    let pinned = std::env::var(crate::choose::effective::PIN)
         .ok()
         .filter(|s| !s.is_empty());
-    let (name, why) = match crate::effective::select(&profiles, flag) {
+    let (name, why) = match crate::choose::effective::select(&profiles, flag) {
         Ok(x) => x,
         Err(e) => {
             r.fail(&e.to_string());
@@ -81,7 +81,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
     // The whole chain: pin, .prefect-profile, active, project files, each setting's source
     // (this replaces a line that said a project file overrode the profile, which a
     // prefectx shell's exports kept it from doing).
-    for (warn, line) in crate::explain::chain(&profiles, &name, &why) {
+    for (warn, line) in crate::choose::explain::chain(&profiles, &name, &why) {
         if line.starts_with("profile: ") {
             r.ok(&format!("profile: {} ({why_text})", q(&name)));
         } else if warn {
@@ -90,17 +90,17 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
             r.ok(&line);
         }
     }
-    let implicit = crate::effective::implicit(&profiles, &why);
+    let implicit = crate::choose::effective::implicit(&profiles, &why);
     if implicit {
-        r.warn(&crate::effective::implicit_line(&profiles)["prefectx: ".len()..]);
+        r.warn(&crate::choose::effective::implicit_line(&profiles)["prefectx: ".len()..]);
     }
-    let (mut resolved, _) = crate::here::environment(&profiles, &name, implicit)?;
+    let (mut resolved, _) = crate::choose::here::environment(&profiles, &name, implicit)?;
     // Where the key lives.
     let in_file = resolved.get("PREFECT_API_KEY").is_some();
-    match (in_file, crate::keyring_profiles::is_backed(&loc.path, &name)) {
+    match (in_file, crate::choose::keyring_profiles::is_backed(&loc.path, &name)) {
         (true, true) => r.warn(&format!("API key: in {path} and in the OS keyring; the file's key wins, as prefect sees it (`prefectx profile keyring {}` moves it)", crate::shell::sh::quote(&name))),
         (true, false) => r.ok(&format!("API key: in {path}")),
-        (false, true) => match crate::keyring_profiles::fill(&loc.path, &name, &mut resolved.settings) {
+        (false, true) => match crate::choose::keyring_profiles::fill(&loc.path, &name, &mut resolved.settings) {
             Ok(()) => r.ok("API key: in the OS keyring; prefect run outside a prefectx shell does not see it"),
             Err(e) => r.fail(&e.to_string()),
         },
@@ -158,7 +158,7 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
     Ok(i32::from(r.failed))
 }
 
-fn live(r: &mut Report, a: &DoctorArgs, p: &crate::profiles::Resolved, t: &Target) {
+fn live(r: &mut Report, a: &DoctorArgs, p: &crate::prefect::profiles::Resolved, t: &Target) {
     let client = match Client::new(&(&a.net).into()) {
         Ok(c) if matches!(t, Target::Server { .. }) => c.for_server(),
         Ok(c) => c,

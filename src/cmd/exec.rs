@@ -4,10 +4,10 @@
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
+use crate::choose::plan;
 use crate::cli::ExecArgs;
-use crate::error::{Error, Result};
-use crate::output;
-use crate::plan;
+use crate::sys::error::{Error, Result};
+use crate::sys::output;
 
 pub fn run(a: ExecArgs) -> Result<i32> {
     let profiles = super::common::load()?;
@@ -17,9 +17,9 @@ pub fn run(a: ExecArgs) -> Result<i32> {
     }
     // The profile, with the allowed project files of this folder on top, as Prefect run here
     // with that profile would read them.
-    let (mut resolved, _) = crate::here::environment(&profiles, &a.name, false)?;
-    crate::keyring_profiles::fill(&profiles.loc.path, &a.name, &mut resolved.settings)?;
-    crate::here::hold_back(&profiles, &mut resolved.settings);
+    let (mut resolved, _) = crate::choose::here::environment(&profiles, &a.name, false)?;
+    crate::choose::keyring_profiles::fill(&profiles.loc.path, &a.name, &mut resolved.settings)?;
+    crate::choose::here::hold_back(&profiles, &mut resolved.settings);
     for w in &resolved.warnings {
         output::warn(w);
     }
@@ -43,7 +43,7 @@ pub fn run(a: ExecArgs) -> Result<i32> {
 /// the environment plain Prefect has with `PREFECT_PROFILE=NAME`: no `PREFECT_*` of ours, only
 /// the user's kept ones and PREFECT_HOME/PREFECT_PROFILES_PATH. Project files that are not
 /// allowed stay absent: Prefect then runs in an empty private folder, where it reads none.
-fn plain(profiles: &crate::profiles::Profiles, a: &ExecArgs) -> Result<i32> {
+fn plain(profiles: &crate::prefect::profiles::Profiles, a: &ExecArgs) -> Result<i32> {
     let keep = plan::kept();
     let mut cmd = command(a)?;
     for (k, _) in std::env::vars_os() {
@@ -53,7 +53,7 @@ fn plain(profiles: &crate::profiles::Profiles, a: &ExecArgs) -> Result<i32> {
         }
     }
     cmd.env("PREFECT_PROFILE", &a.name);
-    let here = crate::project::here();
+    let here = crate::choose::here::project();
     if here.is_some_and(|p| !p.trusted() && p.mattering().next().is_some()) {
         let empty = empty_dir()?;
         // The profiles file as this shell uses it, whatever folder Prefect runs in.
@@ -61,7 +61,7 @@ fn plain(profiles: &crate::profiles::Profiles, a: &ExecArgs) -> Result<i32> {
         cmd.env("PREFECT_PROFILES_PATH", cwd.join(&profiles.loc.path));
         cmd.current_dir(empty);
     }
-    if crate::keyring_profiles::is_backed(&profiles.loc.path, &a.name) {
+    if crate::choose::keyring_profiles::is_backed(&profiles.loc.path, &a.name) {
         return crate::cmd::keyring_copy::run(profiles, &a.name, cmd);
     }
     replace_with(cmd, a)
@@ -101,9 +101,9 @@ fn replace_with(mut cmd: Command, a: &ExecArgs) -> Result<i32> {
 }
 
 fn empty_dir() -> Result<std::path::PathBuf> {
-    let dir = crate::paths::cache_dir()?.join("empty");
-    let _ = crate::paths::create_private_dir(&dir);
-    let private = crate::paths::PrivateDir::open(&dir).ok_or_else(|| {
+    let dir = crate::sys::paths::cache_dir()?.join("empty");
+    let _ = crate::sys::paths::create_private_dir(&dir);
+    let private = crate::sys::paths::PrivateDir::open(&dir).ok_or_else(|| {
         Error::new(format!(
             "{}: not a private folder of this user; not running Prefect there",
             dir.display()

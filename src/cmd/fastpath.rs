@@ -7,8 +7,8 @@ use clap::ValueEnum;
 
 use crate::cli::{EnvArgs, ProfileFlag, PromptArgs};
 use crate::cmd;
-use crate::error::Result;
 use crate::shell::{HookShell, Shell};
+use crate::sys::error::Result;
 
 /// Runs a hot command if argv is one we parse; None means "let clap do it".
 pub fn try_run() -> Option<Result<i32>> {

@@ -4,9 +4,9 @@
 //! the binary through the hook's `prefectx` function.
 
 use crate::cli::ExportMode;
-use crate::error::{Context, Result};
-use crate::output;
 use crate::shell::{bash, fish, nu, zsh, HookShell, Shell};
+use crate::sys::error::{Context, Result};
+use crate::sys::output;
 
 pub fn binary_path() -> Result<String> {
     let exe = std::env::current_exe().context(|| "cannot find the prefectx binary".to_string())?;
@@ -28,7 +28,8 @@ pub fn script(sh: HookShell, bin: &str) -> Result<String> {
     if sh == HookShell::Nu {
         return Ok(s);
     }
-    let reg = crate::shell::completion_registration(shell_name(sh))?;
+    let reg = crate::shell::completion_registration(shell_name(sh))
+        .map_err(crate::sys::error::Error::new)?;
     match sh {
         // compdef exists only after compinit; the precmd hook registers later if needed.
         HookShell::Zsh => {
@@ -66,10 +67,10 @@ pub fn run(sh: HookShell, export: Option<ExportMode>) -> Result<i32> {
             // A statement, not one of the hook's operation lines.
             HookShell::Nu => text.push_str(&format!(
                 "$env.{} = {}\n",
-                crate::effective::EXPORT,
+                crate::choose::effective::EXPORT,
                 nu::quote(value)
             )),
-            _ => Shell::from(sh).export(&mut text, crate::effective::EXPORT, value),
+            _ => Shell::from(sh).export(&mut text, crate::choose::effective::EXPORT, value),
         }
     }
     text.push_str(&script(sh, &bin)?);

@@ -1,8 +1,8 @@
 //! The command line of `prefectx hook-env`: `init PID [defer]`, `refresh`, and `use`/`follow`
 //! as the user typed them (hook_env.rs).
 
-use crate::error::{Error, Result};
-use crate::output;
+use crate::sys::error::{Error, Result};
+use crate::sys::output;
 
 pub enum Action {
     Init(String),

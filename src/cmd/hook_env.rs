@@ -6,15 +6,15 @@
 
 use std::path::Path;
 
-use crate::effective::{self, var as env};
-use crate::error::{Error, Result};
-use crate::output;
-use crate::paths;
-use crate::picker;
-use crate::plan;
-use crate::profiles::Profiles;
-use crate::prompt_text;
+use crate::choose::effective::{self, var as env};
+use crate::choose::plan;
+use crate::cli::picker;
+use crate::cmd::prompt_text;
+use crate::prefect::profiles::Profiles;
 use crate::shell::Shell;
+use crate::sys::error::{Error, Result};
+use crate::sys::output;
+use crate::sys::paths;
 
 use super::common::q;
 use super::hook_args::{parse, Action};
@@ -53,7 +53,7 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
     };
     // Without a folder for the stamps (HOME unset or unusable) profiles still apply; that the
     // shell cannot follow later edits by itself is said once per shell.
-    let placed = match crate::stamps::place(init) {
+    let placed = match crate::choose::stamps::place(init) {
         Ok(p) => Some(p),
         Err(e) => {
             if env(effective::NO_STAMPS).is_none() {
@@ -74,28 +74,32 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
     {
         super::use_profile::write_local(&cwd, wanted.as_deref())?;
     }
-    let loc = crate::locate::locate()?;
+    let loc = crate::choose::locate::locate()?;
 
     // Bookkeeping first, before anything else can fail: the stamp, and which file.
     // Absolute, so the prompt's mtime check means the same file after a `cd`.
     let file = cwd.join(&loc.path);
     // Exported, so that the next refresh can tell "the file changed" from "another file".
     let moved = env(effective::FILE).is_some_and(|f| Path::new(&f) != file);
-    let rel = crate::locate::location_is_relative().then_some("1");
+    let rel = crate::choose::locate::location_is_relative().then_some("1");
     shell.set_local(out, "__prefectx_rel", rel.unwrap_or_default());
-    shell.set_local(out, "__prefectx_key", &crate::locate::location_key());
+    shell.set_local(
+        out,
+        "__prefectx_key",
+        &crate::choose::locate::location_key(),
+    );
     // The `.prefect-profile` that decides, found once: stamped here, read by apply.
-    let seen = crate::folder::nearest(&cwd);
+    let seen = crate::choose::folder::nearest(&cwd);
     if let Some((dir, name, export)) = &placed {
         if *export {
             let stamp = dir.path.join(name);
             shell.export(out, effective::STAMP, &stamp.to_string_lossy());
         }
         shell.export(out, effective::FILE, &file.to_string_lossy());
-        crate::stamps::stamp(&loc.path, dir, name);
-        crate::stamps::stamp_all(dir, name, seen.as_deref());
+        crate::choose::stamps::stamp(&loc.path, dir, name);
+        crate::choose::stamps::stamp_all(dir, name, seen.as_deref());
     }
-    if let Ok(t) = crate::trust::file_path() {
+    if let Ok(t) = crate::choose::trust::file_path() {
         shell.set_local(out, "__prefectx_trust", &t.to_string_lossy());
     }
 
@@ -105,7 +109,7 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
 fn apply(
     shell: Shell,
     action: &Action,
-    loc: &crate::profiles::Location,
+    loc: &crate::prefect::profiles::Location,
     moved: bool,
     seen: Option<std::path::PathBuf>,
     out: &mut String,
@@ -234,8 +238,8 @@ fn apply(
             profiles.require(&name)?;
             if *global {
                 // The key first: a locked keyring must not leave `active` changed.
-                crate::keyring_profiles::fill(&loc.path, &name, &mut Vec::new())?;
-                crate::store::write_active(&name)?;
+                crate::choose::keyring_profiles::fill(&loc.path, &name, &mut Vec::new())?;
+                crate::prefect::store::write_active(loc, &name)?;
                 pin = None;
             } else {
                 pin = Some(name.clone());
@@ -259,7 +263,7 @@ fn apply(
         _ => profiles,
     };
     let active = profiles.global_active();
-    let (folder, passed) = match crate::here::folder_for(
+    let (folder, passed) = match crate::choose::here::folder_for(
         &profiles,
         seen.as_deref(),
         pin.as_deref(),
@@ -282,7 +286,7 @@ fn apply(
     };
     let implicit = pin.is_none() && by_folder.is_none() && effective::implicit_default(&profiles);
     let mut resolved = effective::resolve(&profiles, &name, implicit)?;
-    crate::keyring_profiles::fill(&loc.path, &name, &mut resolved.settings)?;
+    crate::choose::keyring_profiles::fill(&loc.path, &name, &mut resolved.settings)?;
     switched.iter().for_each(|s: &String| output::note(s));
     // Said once the profile that applies is known: a folder can choose it (`follow`
     // printed nothing; then it named `active` where a .prefect-profile chose).
@@ -297,7 +301,7 @@ fn apply(
     }
     if matches!(action, Action::Refresh | Action::Init(_)) && !said && pin.is_none() {
         let init = matches!(action, Action::Init(_));
-        let change = crate::here::Change {
+        let change = crate::choose::here::Change {
             current: current.as_deref(),
             by_folder: by_folder.as_deref(),
             init,
@@ -305,7 +309,7 @@ fn apply(
             had_folder,
             seen: seen.is_some(),
         };
-        crate::here::say_now_using(&name, &loc.path, &change);
+        crate::choose::here::say_now_using(&name, &loc.path, &change);
         if resolved.implicit && (init || env(effective::APPLIED).is_some()) {
             output::note(&effective::implicit_line(&profiles));
         }
@@ -313,13 +317,14 @@ fn apply(
     // `--export profile` (PREFECTX_EXPORT=profile): only the selector goes out, and
     // Prefect resolves the profile, the project files and one-shot selectors itself.
     let selector_only = env(effective::EXPORT).as_deref() == Some("profile");
-    let over = crate::here::project_over(&mut resolved.settings, &name, &loc.path, !selector_only);
+    let over =
+        crate::choose::here::project_over(&mut resolved.settings, &name, &loc.path, !selector_only);
     let from = over.from;
     let noted = over.noted;
     let held: Vec<String> = over.held.iter().map(|(k, _)| k.clone()).collect();
     let mut plan = plan::with_held(&mut resolved, over.held, selector_only);
     // Values set outside prefectx (by hand, direnv, mise) stand, as for Prefect (handmade.rs).
-    let settled = crate::handmade::settle(&mut plan);
+    let settled = crate::choose::handmade::settle(&mut plan);
     let names: Vec<&str> = settled.outside.iter().map(|o| o.name.as_str()).collect();
     if matches!(action, Action::Use { .. } | Action::Follow) && !names.is_empty() {
         output::note(&format!("prefectx: kept in effect over profile {}, as Prefect would: {}, set outside prefectx in this shell (unset to use the profile's value)", q(&name), names.join(", ")));

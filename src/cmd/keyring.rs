@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
-use crate::edit;
-use crate::error::{Error, Result};
-use crate::keyring_profiles;
-use crate::os_keyring;
-use crate::output;
-use crate::store;
+use crate::choose::keyring_profiles;
+use crate::cloud::os_keyring;
+use crate::prefect::edit;
+use crate::prefect::store;
+use crate::sys::error::{Error, Result};
+use crate::sys::output;
 
 use super::common::q;
 
@@ -46,8 +46,8 @@ pub fn helper(op: &str, file: &Path, args: &[String]) -> Result<i32> {
 /// a failure at the first step changes nothing. Back: written to the file first, then the
 /// entry and the record go.
 pub fn move_key(name: &str, into: bool) -> Result<i32> {
-    let loc = crate::locate::locate()?;
-    let profiles = crate::profiles::Profiles::load(&loc)?;
+    let loc = crate::choose::locate::locate()?;
+    let profiles = crate::prefect::profiles::Profiles::load(&loc)?;
     profiles.require(name)?;
     let in_file = profiles
         .resolve(name)?

@@ -10,9 +10,9 @@ use std::process::Command;
 
 use toml_edit::DocumentMut;
 
-use crate::error::{Context, Error, Result};
-use crate::keyring_profiles::{self, helper, helper_with};
-use crate::profiles::Profiles;
+use crate::choose::keyring_profiles::{self, helper, helper_with};
+use crate::prefect::profiles::Profiles;
+use crate::sys::error::{Context, Error, Result};
 
 pub fn run(profiles: &Profiles, name: &str, mut cmd: Command) -> Result<i32> {
     let real = profiles.loc.path.clone();
@@ -21,15 +21,15 @@ pub fn run(profiles: &Profiles, name: &str, mut cmd: Command) -> Result<i32> {
     let Some((_, key)) = filled.into_iter().find(|(k, _)| k == "PREFECT_API_KEY") else {
         return Err(Error::new("the OS keyring gave no key"));
     };
-    let text = crate::profiles::read_text(&real)?.unwrap_or_default();
+    let text = crate::prefect::profiles::read_text(&real)?.unwrap_or_default();
     let mut doc: DocumentMut = text
         .parse()
-        .map_err(|e| crate::profiles::syntax_error(&real, &text, &e))?;
-    crate::edit::set_value(&mut doc, name, "PREFECT_API_KEY", &key)?;
+        .map_err(|e| crate::prefect::profiles::syntax_error(&real, &text, &e))?;
+    crate::prefect::edit::set_value(&mut doc, name, "PREFECT_API_KEY", &key)?;
     let written = doc.to_string();
-    let dir = crate::paths::cache_dir()?.join("keyring-copies");
-    crate::paths::create_private_dir(&dir).context(|| format!("{}", dir.display()))?;
-    crate::paths::PrivateDir::open(&dir)
+    let dir = crate::sys::paths::cache_dir()?.join("keyring-copies");
+    crate::sys::paths::create_private_dir(&dir).context(|| format!("{}", dir.display()))?;
+    crate::sys::paths::PrivateDir::open(&dir)
         .ok_or_else(|| Error::new(format!("{}: not a private folder of ours", dir.display())))?;
     // tempfile makes it 0600 and removes it when dropped.
     let copy = tempfile::Builder::new()
@@ -104,14 +104,14 @@ fn back(profiles: &Profiles, name: &str, key: &str, after: &str) -> Result<()> {
         } else {
             continue;
         }
-        crate::edit::remove_value(&mut doc, p, "PREFECT_API_KEY")?;
+        crate::prefect::edit::remove_value(&mut doc, p, "PREFECT_API_KEY")?;
     }
     if !kept_by_name {
         // Logged out, renamed or deleted: the entry of the old name goes.
         let _ = helper("delete", real, &[name]);
         keyring_profiles::set(real, name, false)?;
     }
-    crate::store::modify(&profiles.loc, |_, d| {
+    crate::prefect::store::modify(&profiles.loc, |_, d| {
         *d = doc;
         Ok(())
     })

@@ -9,15 +9,15 @@ use dialoguer::console::Term;
 use dialoguer::{Password, Select};
 
 use crate::bail;
-use crate::cache;
+use crate::cli::picker;
 use crate::cli::LoginArgs;
 use crate::cloud::{self, api, browser, http::Client};
-use crate::edit;
-use crate::error::{Error, Result};
-use crate::output;
-use crate::picker;
-use crate::store;
-use crate::target;
+use crate::prefect::cache;
+use crate::prefect::edit;
+use crate::prefect::store;
+use crate::prefect::target;
+use crate::sys::error::{Error, Result};
+use crate::sys::output;
 
 use super::common::q;
 
@@ -59,12 +59,12 @@ fn ask_key(ui: &str) -> Result<(String, bool)> {
 }
 
 pub fn run(a: LoginArgs) -> Result<i32> {
-    let loc = crate::locate::locate()?;
-    let profiles = crate::profiles::Profiles::load(&loc)?;
+    let loc = crate::choose::locate::locate()?;
+    let profiles = crate::prefect::profiles::Profiles::load(&loc)?;
     // -p NAME may name a new profile: login creates it (PrefectHQ/prefect#7529, #6147).
     let name = match &a.profile.profile {
         Some(n) => n.clone(),
-        None => crate::effective::select(&profiles, None)?.0,
+        None => crate::choose::effective::select(&profiles, None)?.0,
     };
     let existing = profiles
         .contains(&name)
@@ -99,7 +99,7 @@ pub fn run(a: LoginArgs) -> Result<i32> {
     }
     let current_url = existing.as_ref().and_then(|r| r.get("PREFECT_API_URL"));
     let ui = cloud::ui_url(&cloud_api);
-    let ws = cache::choose(&list, a.workspace.as_deref(), current_url, &cloud_api, &ui)?;
+    let ws = super::workspace::choose(&list, a.workspace.as_deref(), current_url, &cloud_api, &ui)?;
     let owner = cache::owner(&loc.path, &name, &key, a.keyring);
     if let Err(e) = cache::write(&cloud_api, &owner, &list) {
         output::warn(&e.to_string());
@@ -108,7 +108,7 @@ pub fn run(a: LoginArgs) -> Result<i32> {
     // --keyring: the key goes into the OS keyring first; if that fails nothing is
     // written, and never into the file instead.
     if a.keyring {
-        crate::os_keyring::set(&loc.path, &name, &key)?;
+        crate::cloud::os_keyring::set(&loc.path, &name, &key)?;
     }
     store::modify(&loc, |_, doc| {
         edit::ensure_profile(doc, &name)?;
@@ -120,12 +120,12 @@ pub fn run(a: LoginArgs) -> Result<i32> {
         edit::set_value(doc, &name, "PREFECT_API_URL", &url)
     })?;
     if a.keyring {
-        crate::keyring_profiles::set(&loc.path, &name, true)?;
-    } else if crate::keyring_profiles::is_backed(&loc.path, &name) {
+        crate::choose::keyring_profiles::set(&loc.path, &name, true)?;
+    } else if crate::choose::keyring_profiles::is_backed(&loc.path, &name) {
         // A plain login puts the key in the file, which wins: the keyring entry goes (a
         // keyring that fails now leaves a stale entry, said; the file's key is the one used).
-        match crate::os_keyring::delete(&loc.path, &name) {
-            Ok(()) => crate::keyring_profiles::set(&loc.path, &name, false)?,
+        match crate::cloud::os_keyring::delete(&loc.path, &name) {
+            Ok(()) => crate::choose::keyring_profiles::set(&loc.path, &name, false)?,
             Err(e) => output::warn(&format!("the old key stays in the OS keyring: {e}")),
         }
     }
@@ -133,7 +133,7 @@ pub fn run(a: LoginArgs) -> Result<i32> {
         output::warn(&line);
     }
     if std::env::var("PREFECT_API_KEY").is_ok_and(|k| k != key)
-        && !crate::effective::shell_is_hooked()
+        && !crate::choose::effective::shell_is_hooked()
     {
         output::warn("PREFECT_API_KEY in this shell's environment overrides the profile; `unset PREFECT_API_KEY` or use the prefectx hook");
     }

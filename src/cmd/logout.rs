@@ -3,20 +3,20 @@
 
 use crate::bail;
 use crate::cli::ProfileFlag;
-use crate::edit;
-use crate::error::Result;
-use crate::output;
-use crate::store;
+use crate::prefect::edit;
+use crate::prefect::store;
+use crate::sys::error::Result;
+use crate::sys::output;
 
 use super::common::q;
 
 pub fn run(p: ProfileFlag) -> Result<i32> {
-    let loc = crate::locate::locate()?;
+    let loc = crate::choose::locate::locate()?;
     let name = store::modify(&loc, |model, doc| {
-        let (name, _) = crate::effective::select(model, p.profile.as_deref())?;
+        let (name, _) = crate::choose::effective::select(model, p.profile.as_deref())?;
         let r = model.resolve(&name)?;
         if r.get("PREFECT_API_KEY").is_none()
-            && !crate::keyring_profiles::is_backed(&loc.path, &name)
+            && !crate::choose::keyring_profiles::is_backed(&loc.path, &name)
         {
             bail!("profile {} is not logged in to Prefect Cloud", q(&name));
         }
@@ -25,9 +25,9 @@ pub fn run(p: ProfileFlag) -> Result<i32> {
         Ok(name)
     })?;
     // The key in the OS keyring goes too, through prefectx-cloud.
-    if crate::keyring_profiles::is_backed(&loc.path, &name) {
-        crate::keyring_profiles::helper("delete", &loc.path, &[&name])?;
-        crate::keyring_profiles::set(&loc.path, &name, false)?;
+    if crate::choose::keyring_profiles::is_backed(&loc.path, &name) {
+        crate::choose::keyring_profiles::helper("delete", &loc.path, &[&name])?;
+        crate::choose::keyring_profiles::set(&loc.path, &name, false)?;
     }
     output::out(&format!(
         "Logged out from Prefect Cloud (profile {}).\n",

@@ -1,20 +1,20 @@
 //! `prefectx ls [--json]`: every profile (file ones in file order, then bundled ones), the
 //! global `active` one marked `*`, this shell's (PREFECT_PROFILE) marked `>`. No network.
 
-use crate::error::Result;
-use crate::output;
-use crate::settings;
-use crate::target::Target;
+use crate::prefect::settings;
+use crate::prefect::target::Target;
+use crate::sys::error::Result;
+use crate::sys::output;
 
 pub fn run(json: bool) -> Result<i32> {
     let profiles = super::common::load()?;
     let active = profiles.global_active();
     // `>`: the profile in effect here, by the same rule as every command.
-    let here = crate::effective::select(&profiles, None)
+    let here = crate::choose::effective::select(&profiles, None)
         .ok()
         .map(|(n, _)| n);
     let file = std::path::absolute(&profiles.loc.path).unwrap_or_default();
-    let backed: Vec<String> = crate::keyring_profiles::load()
+    let backed: Vec<String> = crate::choose::keyring_profiles::load()
         .into_iter()
         .filter(|(f, _)| *f == file)
         .map(|(_, p)| p)

@@ -20,13 +20,14 @@ pub mod logout;
 pub mod ls;
 pub mod profile;
 pub mod prompt;
+pub mod prompt_text;
 pub mod tab;
 pub mod use_profile;
 pub mod watch;
 pub mod workspace;
 
 use crate::cli::Command;
-use crate::error::Result;
+use crate::sys::error::Result;
 
 /// `prefectx`: the Cloud commands are handed to `prefectx-cloud`, so nothing here reaches the
 /// HTTP stack and the linker leaves it out of this binary (lib.rs; tests/split.rs checks).

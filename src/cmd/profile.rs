@@ -4,16 +4,16 @@
 
 use crate::bail;
 use crate::cli::ProfileCmd;
-use crate::edit;
-use crate::error::Result;
-use crate::output;
-use crate::settings;
-use crate::store;
+use crate::prefect::edit;
+use crate::prefect::settings;
+use crate::prefect::store;
+use crate::sys::error::Result;
+use crate::sys::output;
 
 use super::common::q;
 
 pub fn run(cmd: ProfileCmd) -> Result<i32> {
-    let loc = crate::locate::locate()?;
+    let loc = crate::choose::locate::locate()?;
     match cmd {
         ProfileCmd::Create { name, from } => {
             store::modify(&loc, |p, doc| {
@@ -105,7 +105,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
             keyring_in_step(&loc.path, &old, Some(&new));
             // A hooked shell moves by itself at its next prompt (its `prefectx` function takes
             // the pin along); only a shell without the hook keeps the old name.
-            if !crate::effective::shell_is_hooked()
+            if !crate::choose::effective::shell_is_hooked()
                 && std::env::var("PREFECT_PROFILE").ok().as_deref() == Some(old.as_str())
             {
                 output::note(&format!(
@@ -123,7 +123,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
             show_secrets,
         } => {
             let p = super::common::load()?;
-            let (name, _) = crate::effective::select(&p, name.as_deref())?;
+            let (name, _) = crate::choose::effective::select(&p, name.as_deref())?;
             let r = p.resolve(&name)?;
             for w in &r.warnings {
                 output::warn(w);
@@ -158,7 +158,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
 /// rename. The file changed already; a keyring that fails now gets one line saying
 /// where the key stays.
 fn keyring_in_step(file: &std::path::Path, old: &str, new: Option<&str>) {
-    use crate::keyring_profiles as kp;
+    use crate::choose::keyring_profiles as kp;
     if !kp::is_backed(file, old) {
         return;
     }

@@ -2,28 +2,29 @@
 //! prompt. The hook also exports it as PREFECTX_PROMPT, so prompts need not run anything.
 
 use crate::cli::PromptArgs;
-use crate::error::Result;
-use crate::output;
-use crate::prompt_text;
+use crate::cmd::prompt_text;
 use crate::shell::{bash, zsh, Shell};
+use crate::sys::error::Result;
+use crate::sys::output;
 
 pub fn run(a: PromptArgs) -> Result<i32> {
     let profiles = super::common::load()?;
-    let (name, why) = match crate::effective::select(&profiles, a.profile.profile.as_deref()) {
-        Ok(x) => x,
-        // A `.prefect-profile` or PREFECT_PROFILE naming no profile must not break a prompt
-        // that runs us at every line: `?`, and `prefectx current` says why.
-        Err(_) if a.profile.profile.is_none() => {
-            output::out("?\n");
-            return Ok(0);
-        }
-        Err(e) => return Err(e),
-    };
-    let implicit = crate::effective::implicit(&profiles, &why);
-    let (r, from) = crate::here::environment(&profiles, &name, implicit)?;
+    let (name, why) =
+        match crate::choose::effective::select(&profiles, a.profile.profile.as_deref()) {
+            Ok(x) => x,
+            // A `.prefect-profile` or PREFECT_PROFILE naming no profile must not break a prompt
+            // that runs us at every line: `?`, and `prefectx current` says why.
+            Err(_) if a.profile.profile.is_none() => {
+                output::out("?\n");
+                return Ok(0);
+            }
+            Err(e) => return Err(e),
+        };
+    let implicit = crate::choose::effective::implicit(&profiles, &why);
+    let (r, from) = crate::choose::here::environment(&profiles, &name, implicit)?;
     let mut text = prompt_text::text(&r, a.format.as_deref());
     if a.format.is_none() {
-        let folder = matches!(why, crate::profiles::Selected::Folder(_));
+        let folder = matches!(why, crate::prefect::profiles::Selected::Folder(_));
         text.push_str(prompt_text::marks(folder, !from.is_empty()));
     }
     let text = match a.shell {

@@ -11,11 +11,11 @@ pub fn answer_bash() -> i32 {
     use crate::shell::bash;
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let Some(escape) = args.iter().position(|a| a == "--") else {
-        return i32::from(!crate::output::out(bash::COMPLETE));
+        return i32::from(!crate::sys::output::out(bash::COMPLETE));
     };
     let mut words: Vec<std::ffi::OsString> = args[escape + 1..].to_vec();
     if words.is_empty() {
-        return i32::from(!crate::output::out(bash::COMPLETE));
+        return i32::from(!crate::sys::output::out(bash::COMPLETE));
     }
     let index: usize = std::env::var("_CLAP_COMPLETE_INDEX")
         .ok()
@@ -42,7 +42,7 @@ pub fn answer_bash() -> i32 {
         .iter()
         .filter_map(|c| bash::candidate(&c.get_value().to_string_lossy(), quoting))
         .collect();
-    i32::from(!crate::output::out(&out.join(&ifs)))
+    i32::from(!crate::sys::output::out(&out.join(&ifs)))
 }
 
 /// A nushell TAB press (`COMPLETE=nu prefectx -- WORDS`, from shell/prefectx.nu's completer):
@@ -79,11 +79,11 @@ pub fn answer_nu() -> i32 {
         let value = nu::word(&c.get_value().to_string_lossy());
         let help = c
             .get_help()
-            .map(|h| crate::output::safe(&h.to_string()).replace('\t', " "))
+            .map(|h| crate::sys::output::safe(&h.to_string()).replace('\t', " "))
             .unwrap_or_default();
         out.push_str(&format!("{value}\t{help}\n"));
     }
-    i32::from(!crate::output::out(&out))
+    i32::from(!crate::sys::output::out(&out))
 }
 
 /// clap's Command for a TAB press (`COMPLETE=SHELL prefectx -- prefectx WORDS...`).

@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
+use crate::choose::folder;
+use crate::cli::picker;
 use crate::cli::UseArgs;
-use crate::error::{Error, Result};
-use crate::folder;
-use crate::output;
-use crate::picker;
+use crate::prefect::store;
 use crate::shell::{sh, Shell};
-use crate::store;
+use crate::sys::error::{Error, Result};
+use crate::sys::output;
 
 use super::common::q;
 
@@ -83,7 +83,7 @@ pub fn run(a: UseArgs) -> Result<i32> {
                 "usage: prefectx use --local NAME   |   prefectx use --local --unset",
             ));
         }
-        write_local(&crate::paths::shell_cwd(), a.name.as_deref())?;
+        write_local(&crate::sys::paths::shell_cwd(), a.name.as_deref())?;
         return Ok(0);
     }
     let profiles = super::common::load()?;
@@ -112,7 +112,7 @@ pub fn run(a: UseArgs) -> Result<i32> {
     }
     profiles.require(&name)?;
     if a.global {
-        store::write_active(&name)?;
+        store::write_active(&crate::choose::locate::locate()?, &name)?;
         output::note(&format!(
             "Made {} the active profile; shells with the hook that follow `active` switch at their next prompt.",
             q(&name)

@@ -11,11 +11,11 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::error::{Error, Result};
-use crate::output;
-use crate::profiles::Profiles;
-use crate::prompt_text;
-use crate::target::Target;
+use crate::cmd::prompt_text;
+use crate::prefect::profiles::Profiles;
+use crate::prefect::target::Target;
+use crate::sys::error::{Error, Result};
+use crate::sys::output;
 
 static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -30,9 +30,9 @@ const DEBOUNCE: Duration = Duration::from_millis(150);
 /// so a change that the line does not show (a rotated key) still counts.
 fn snapshot(json: bool) -> std::result::Result<(String, String), String> {
     use sha2::{Digest, Sha256};
-    let loc = crate::locate::locate().map_err(|e| e.to_string())?;
+    let loc = crate::choose::locate::locate().map_err(|e| e.to_string())?;
     let profiles = Profiles::load(&loc).map_err(|e| e.to_string())?;
-    let name = crate::effective::for_this_shell(&profiles);
+    let name = crate::choose::effective::for_this_shell(&profiles);
     let r = profiles.resolve(&name).map_err(|e| e.to_string())?;
 
     let mut h = Sha256::new();
@@ -47,7 +47,7 @@ fn snapshot(json: bool) -> std::result::Result<(String, String), String> {
     // Secrets never reach the line.
     let mut masked = r;
     for (k, v) in &mut masked.settings {
-        *v = crate::settings::mask(k, v, false);
+        *v = crate::prefect::settings::mask(k, v, false);
     }
     let line = if json {
         let t = Target::of(&masked);
@@ -92,7 +92,7 @@ pub fn run(json: bool) -> Result<i32> {
         libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
         libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
     }
-    let loc = crate::locate::locate()?;
+    let loc = crate::choose::locate::locate()?;
     let file = loc.path.clone();
     let dir = file
         .parent()

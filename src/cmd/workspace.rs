@@ -2,15 +2,16 @@
 //! the cache or `GET /me/workspaces`; `set` writes only PREFECT_API_URL.
 
 use crate::bail;
-use crate::cache::{self, Workspace};
+use crate::cli::picker;
 use crate::cli::{ProfileFlag, WorkspaceCmd};
 use crate::cloud::{api, http::Client, Net};
-use crate::edit;
-use crate::error::Result;
-use crate::output;
-use crate::profiles::{Profiles, Resolved};
-use crate::store;
-use crate::target;
+use crate::prefect::cache::{self, Workspace};
+use crate::prefect::edit;
+use crate::prefect::profiles::{Profiles, Resolved};
+use crate::prefect::store;
+use crate::prefect::target;
+use crate::sys::error::{Error, Result};
+use crate::sys::output;
 
 use super::common::q;
 
@@ -18,15 +19,15 @@ use super::common::q;
 /// effective setting would be).
 fn keyed(p: &ProfileFlag) -> Result<(Profiles, Resolved, String, String)> {
     let profiles = super::common::load()?;
-    let (name, _) = crate::effective::select(&profiles, p.profile.as_deref())?;
+    let (name, _) = crate::choose::effective::select(&profiles, p.profile.as_deref())?;
     let mut r = profiles.resolve(&name)?;
-    crate::keyring_profiles::fill(&profiles.loc.path, &name, &mut r.settings)?;
+    crate::choose::keyring_profiles::fill(&profiles.loc.path, &name, &mut r.settings)?;
     let key = r.get("PREFECT_API_KEY").map(str::to_string).or_else(|| {
         std::env::var("PREFECT_API_KEY")
             .ok()
             .filter(|k| !k.is_empty())
     });
-    let in_keyring = crate::keyring_profiles::is_backed(&profiles.loc.path, &name);
+    let in_keyring = crate::choose::keyring_profiles::is_backed(&profiles.loc.path, &name);
     match key {
         Some(k) => {
             // From here on `key` names the cache's owner; the requests read the real key.
@@ -96,13 +97,12 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
             let ws = match handle {
                 // The cache answers when it knows the handle and is fresh; else one request.
                 Some(handle) => {
-                    let cached =
-                        fresh.and_then(|(list, _)| cache::find(&list, &handle).ok().cloned());
+                    let cached = fresh.and_then(|(list, _)| find(&list, &handle).ok().cloned());
                     match cached {
                         Some(w) => w,
                         None => {
                             let list = fetch(&(&net).into(), &api, &key, &owner)?;
-                            cache::find(&list, &handle)?.clone()
+                            find(&list, &handle)?.clone()
                         }
                     }
                 }
@@ -113,15 +113,15 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
                         Some((list, _)) => list,
                         None => fetch(&(&net).into(), &api, &key, &owner)?,
                     };
-                    if list.len() > 1 && !crate::picker::is_interactive() {
+                    if list.len() > 1 && !crate::cli::picker::is_interactive() {
                         let mut handles: Vec<String> = list.iter().map(|w| w.handle()).collect();
                         handles.sort();
-                        return Err(crate::error::Error::usage(format!(
+                        return Err(crate::sys::error::Error::usage(format!(
                             "which workspace? pass one of: {}",
                             handles.join(", ")
                         )));
                     }
-                    cache::choose(
+                    choose(
                         &list,
                         None,
                         r.get("PREFECT_API_URL"),
@@ -152,4 +152,91 @@ pub fn refresh_in_background(p: ProfileFlag) -> Result<i32> {
     let api = target::cloud_api(Some(&r));
     fetch(&Net::default(), &api, &key, &owner)?;
     Ok(0)
+}
+
+/// The workspace `wanted` names: exact, else a unique case-insensitive match (said on stderr).
+pub fn find<'a>(list: &'a [Workspace], wanted: &str) -> Result<&'a Workspace> {
+    if let Some(w) = list.iter().find(|w| w.handle() == wanted) {
+        return Ok(w);
+    }
+    let ci: Vec<&Workspace> = list
+        .iter()
+        .filter(|w| w.handle().eq_ignore_ascii_case(wanted))
+        .collect();
+    if let [w] = ci.as_slice() {
+        output::note(&format!(
+            "Using workspace {} for {}.",
+            q(&w.handle()),
+            q(wanted)
+        ));
+        return Ok(w);
+    }
+    let mut handles: Vec<String> = list.iter().map(|w| q(&w.handle())).collect();
+    handles.sort();
+    if handles.is_empty() {
+        bail!(
+            "workspace {} not found; this key has no workspaces",
+            q(wanted)
+        );
+    }
+    // `acme/prd` for `acme/prod`: the closest handle, as profile names get.
+    let all: Vec<String> = list.iter().map(|w| w.handle()).collect();
+    let hint = crate::prefect::settings::closest(wanted, all.iter().map(String::as_str))
+        .map(|h| format!("; did you mean {}?", q(h)))
+        .unwrap_or_default();
+    bail!(
+        "workspace {} not found{hint}; available: {}",
+        q(wanted),
+        handles.join(", ")
+    )
+}
+
+/// Picks a workspace on the terminal: account first when there are many, like Prefect.
+fn pick(list: &[Workspace], current_url: Option<&str>, cloud_api: &str) -> Result<Workspace> {
+    let mut accounts: Vec<String> = list.iter().map(|w| w.account_handle.clone()).collect();
+    accounts.sort();
+    accounts.dedup();
+    let mut pool: Vec<&Workspace> = list.iter().collect();
+    if list.len() > 10 && accounts.len() > 1 {
+        let acct = picker::pick("Which account?", &accounts, None)?
+            .ok_or_else(|| Error::new("cancelled"))?;
+        pool.retain(|w| w.account_handle == acct);
+    }
+    pool.sort_by_key(|w| w.handle());
+    let handles: Vec<String> = pool.iter().map(|w| w.handle()).collect();
+    let current = pool
+        .iter()
+        .find(|w| Some(w.api_url(cloud_api).as_str()) == current_url)
+        .map(|w| w.handle());
+    let h = picker::pick("Which workspace?", &handles, current.as_deref())?
+        .ok_or_else(|| Error::new("cancelled"))?;
+    pool.into_iter()
+        .find(|w| w.handle() == h)
+        .cloned()
+        .ok_or_else(|| Error::new("cancelled"))
+}
+
+pub fn choose(
+    list: &[Workspace],
+    wanted: Option<&str>,
+    current_url: Option<&str>,
+    cloud_api: &str,
+    ui: &str,
+) -> Result<Workspace> {
+    if let Some(w) = wanted {
+        return find(list, w).cloned();
+    }
+    match list {
+        [] => bail!("no workspaces found; create one at {} and try again", ui),
+        [one] => Ok(one.clone()),
+        _ if picker::is_interactive() => pick(list, current_url, cloud_api),
+        _ => {
+            let mut handles: Vec<String> = list.iter().map(|w| w.handle()).collect();
+            handles.sort();
+            bail!(
+                "this key has several workspaces; pass --workspace with one of: {}",
+                handles.join(", ")
+            )
+        }
+    }
 }

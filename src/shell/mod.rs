@@ -4,13 +4,14 @@
 pub mod bash;
 pub mod fish;
 pub mod nu;
+mod plan;
 pub mod powershell;
 pub mod sh;
 pub mod zsh;
 
 use clap::ValueEnum;
 
-use crate::plan::Plan;
+pub use plan::Plan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Shell {
@@ -140,7 +141,8 @@ impl Shell {
 /// for bash, where a path holding `$(...)` would run at every TAB and one holding `'` broke the
 /// hook. bash gets our own script (shell/complete.bash): clap_complete's inserts
 /// candidates unquoted and globs them.
-pub fn completion_registration(shell: &str) -> crate::error::Result<String> {
+/// The script a shell sources for TAB; the error is one line for the caller to report.
+pub fn completion_registration(shell: &str) -> Result<String, String> {
     if shell == "bash" {
         return Ok(bash::COMPLETE.to_string());
     }
@@ -148,12 +150,10 @@ pub fn completion_registration(shell: &str) -> crate::error::Result<String> {
     let shells = clap_complete::env::Shells::builtins();
     let sh = shells
         .completer(shell)
-        .ok_or_else(|| crate::error::Error::new(format!("no completion support for {shell}")))?;
+        .ok_or_else(|| format!("no completion support for {shell}"))?;
     let mut buf = Vec::new();
     sh.write_registration("COMPLETE", "prefectx", "prefectx", completer, &mut buf)
-        .map_err(|e| {
-            crate::error::Error::new(format!("cannot write the completion script: {e}"))
-        })?;
+        .map_err(|e| format!("cannot write the completion script: {e}"))?;
     let script = String::from_utf8_lossy(&buf).into_owned();
     Ok(if shell == "zsh" {
         zsh_no_space_after_equals(script)

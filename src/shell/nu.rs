@@ -4,7 +4,7 @@
 //! `quote` writes a nushell string literal, for the one place the hook script holds a value
 //! (the binary's path).
 
-use crate::plan::Plan;
+use super::plan::Plan;
 
 pub const HOOK: &str = include_str!("../../shell/prefectx.nu");
 

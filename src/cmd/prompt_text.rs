@@ -1,8 +1,8 @@
 //! The prompt segment: `profile:target`, e.g. `cloud:acme/prod` or `local:127.0.0.1:4200`.
 //! Built from the profile and the workspace cache only; never the network.
 
-use crate::profiles::Resolved;
-use crate::target::Target;
+use crate::prefect::profiles::Resolved;
+use crate::prefect::target::Target;
 
 /// The segment for `profile`, formatted. Control characters are dropped: a profile name or
 /// URL must not be able to draw on the terminal.

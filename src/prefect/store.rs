@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 use toml_edit::DocumentMut;
 
-use crate::error::{Context, Error, Result};
-use crate::paths;
-use crate::profiles::Location;
-use crate::profiles::{self, Profiles};
+use crate::prefect::profiles::Location;
+use crate::prefect::profiles::{self, Profiles};
+use crate::sys::error::{Context, Error, Result};
+use crate::sys::paths;
 
 const TMP_SUFFIX: &str = ".prefectx-tmp";
 
@@ -136,7 +136,7 @@ fn remove_stale_temps(dir: &Path, prefix: &str) {
 
 /// Writes `contents` to `target` atomically, keeping `mode`.
 fn write_atomic(target: &Path, contents: &str, mode: u32) -> Result<()> {
-    crate::atomic::write(
+    crate::sys::atomic::write(
         target,
         contents.as_bytes(),
         mode,
@@ -227,7 +227,7 @@ fn keys_in(doc: &DocumentMut) -> Vec<String> {
 fn key_may_be_written(loc: &Location, target: &Path, mode: u32) -> Result<()> {
     let shown = target.display();
     let instead = "or keep the key in the OS keyring (`--keyring`)";
-    if loc.source == crate::profiles::Source::Project {
+    if loc.source == crate::prefect::profiles::Source::Project {
         return Err(Error::new(format!(
             "{shown} was chosen by PREFECT_PROFILES_PATH in a project file of this folder; prefectx writes no API key into a file a repository chose; nothing was changed; set PREFECT_PROFILES_PATH yourself to use that file, {instead}"
         )));
@@ -271,12 +271,11 @@ pub fn key_exposed(path: &Path, mode: u32) -> Option<String> {
 
 /// Writes `active = NAME`; a bundled profile missing from the file gets its table too, so
 /// Prefect's runtime really uses it (docs/prefect-compat.md, "A bundled profile named by `active`").
-pub fn write_active(name: &str) -> Result<()> {
-    let loc = crate::locate::locate()?;
-    modify(&loc, |p, doc| {
+pub fn write_active(loc: &Location, name: &str) -> Result<()> {
+    modify(loc, |p, doc| {
         p.require(name)?;
-        crate::edit::set_active(doc, name);
-        crate::edit::ensure_profile(doc, name)?;
+        crate::prefect::edit::set_active(doc, name);
+        crate::prefect::edit::ensure_profile(doc, name)?;
         Ok(())
     })
 }

@@ -9,11 +9,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::bail;
-use crate::error::{Context, Error, Result};
-use crate::output::{self, q};
-use crate::paths;
-use crate::picker;
+use crate::sys::error::{Context, Result};
+use crate::sys::paths;
 
 /// Prefect's `Workspace` model: the seven required fields (docs/prefect-compat.md, "Cloud").
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -95,7 +92,8 @@ pub fn write(cloud_api: &str, key: &str, workspaces: &[Workspace]) -> Result<()>
         workspaces: workspaces.to_vec(),
     })
     .context(what)?;
-    crate::atomic::write(&path, body.as_bytes(), 0o600, ".workspaces.", ".tmp").context(what)?;
+    crate::sys::atomic::write(&path, body.as_bytes(), 0o600, ".workspaces.", ".tmp")
+        .context(what)?;
     Ok(())
 }
 
@@ -121,91 +119,4 @@ pub fn handle_for(workspace_id: &str) -> Option<String> {
         }
     }
     None
-}
-
-/// The workspace `wanted` names: exact, else a unique case-insensitive match (said on stderr).
-pub fn find<'a>(list: &'a [Workspace], wanted: &str) -> Result<&'a Workspace> {
-    if let Some(w) = list.iter().find(|w| w.handle() == wanted) {
-        return Ok(w);
-    }
-    let ci: Vec<&Workspace> = list
-        .iter()
-        .filter(|w| w.handle().eq_ignore_ascii_case(wanted))
-        .collect();
-    if let [w] = ci.as_slice() {
-        output::note(&format!(
-            "Using workspace {} for {}.",
-            q(&w.handle()),
-            q(wanted)
-        ));
-        return Ok(w);
-    }
-    let mut handles: Vec<String> = list.iter().map(|w| q(&w.handle())).collect();
-    handles.sort();
-    if handles.is_empty() {
-        bail!(
-            "workspace {} not found; this key has no workspaces",
-            q(wanted)
-        );
-    }
-    // `acme/prd` for `acme/prod`: the closest handle, as profile names get.
-    let all: Vec<String> = list.iter().map(|w| w.handle()).collect();
-    let hint = crate::settings::closest(wanted, all.iter().map(String::as_str))
-        .map(|h| format!("; did you mean {}?", q(h)))
-        .unwrap_or_default();
-    bail!(
-        "workspace {} not found{hint}; available: {}",
-        q(wanted),
-        handles.join(", ")
-    )
-}
-
-/// Picks a workspace on the terminal: account first when there are many, like Prefect.
-fn pick(list: &[Workspace], current_url: Option<&str>, cloud_api: &str) -> Result<Workspace> {
-    let mut accounts: Vec<String> = list.iter().map(|w| w.account_handle.clone()).collect();
-    accounts.sort();
-    accounts.dedup();
-    let mut pool: Vec<&Workspace> = list.iter().collect();
-    if list.len() > 10 && accounts.len() > 1 {
-        let acct = picker::pick("Which account?", &accounts, None)?
-            .ok_or_else(|| Error::new("cancelled"))?;
-        pool.retain(|w| w.account_handle == acct);
-    }
-    pool.sort_by_key(|w| w.handle());
-    let handles: Vec<String> = pool.iter().map(|w| w.handle()).collect();
-    let current = pool
-        .iter()
-        .find(|w| Some(w.api_url(cloud_api).as_str()) == current_url)
-        .map(|w| w.handle());
-    let h = picker::pick("Which workspace?", &handles, current.as_deref())?
-        .ok_or_else(|| Error::new("cancelled"))?;
-    pool.into_iter()
-        .find(|w| w.handle() == h)
-        .cloned()
-        .ok_or_else(|| Error::new("cancelled"))
-}
-
-pub fn choose(
-    list: &[Workspace],
-    wanted: Option<&str>,
-    current_url: Option<&str>,
-    cloud_api: &str,
-    ui: &str,
-) -> Result<Workspace> {
-    if let Some(w) = wanted {
-        return find(list, w).cloned();
-    }
-    match list {
-        [] => bail!("no workspaces found; create one at {} and try again", ui),
-        [one] => Ok(one.clone()),
-        _ if picker::is_interactive() => pick(list, current_url, cloud_api),
-        _ => {
-            let mut handles: Vec<String> = list.iter().map(|w| w.handle()).collect();
-            handles.sort();
-            bail!(
-                "this key has several workspaces; pass --workspace with one of: {}",
-                handles.join(", ")
-            )
-        }
-    }
 }

@@ -5,19 +5,19 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::sys::error::{Error, Result};
 
 const NAME: &str = "allowed";
 
 /// The list's path, for the hook's change check (it stamps the file's mtime).
 pub fn file_path() -> Result<PathBuf> {
-    Ok(crate::paths::data_dir()?.join(NAME))
+    Ok(crate::sys::paths::data_dir()?.join(NAME))
 }
 
 /// `(digest, path)` pairs. A list in a folder or file that someone else could write is not
 /// read at all: a forged entry would apply a stranger's `.env` (it reads as empty).
 pub fn load() -> Vec<(String, PathBuf)> {
-    let Some(bytes) = crate::paths::read_data(NAME) else {
+    let Some(bytes) = crate::sys::paths::read_data(NAME) else {
         return Vec::new();
     };
     String::from_utf8_lossy(&bytes)
@@ -29,14 +29,7 @@ pub fn load() -> Vec<(String, PathBuf)> {
         .collect()
 }
 
-/// The digest the list records: SHA-256 of the file's bytes, in hex.
-pub fn digest(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::prefect::project::digest;
 
 pub fn is_allowed(list: &[(String, PathBuf)], path: &Path, digest: &str) -> bool {
     list.iter().any(|(d, p)| d == digest && p == path)
@@ -47,7 +40,7 @@ fn save(list: &[(String, PathBuf)]) -> Result<()> {
     for (d, p) in list {
         text.push_str(&format!("sha256:{d} {}\n", p.display()));
     }
-    crate::paths::write_data(NAME, text.as_bytes())
+    crate::sys::paths::write_data(NAME, text.as_bytes())
 }
 
 /// Records `files` as they are now, replacing what was recorded for the same paths.
@@ -56,7 +49,7 @@ pub fn allow(files: &[(PathBuf, String)]) -> Result<()> {
         if p.to_string_lossy().contains('\n') || p.to_str().is_none() {
             return Err(Error::new(format!(
                 "{}: a path with a line break or that is not UTF-8 cannot be allowed",
-                crate::output::safe(&p.to_string_lossy())
+                crate::sys::output::safe(&p.to_string_lossy())
             )));
         }
     }

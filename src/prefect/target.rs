@@ -1,8 +1,8 @@
 //! What a profile points at: a Prefect Cloud workspace, a server, or an ephemeral server.
 //! Decided from the profile's settings alone; no network (docs/prefect-compat.md, "Cloud").
 
-use crate::cache;
-use crate::profiles::Resolved;
+use crate::prefect::cache;
+use crate::prefect::profiles::Resolved;
 
 pub const DEFAULT_CLOUD_API: &str = "https://api.prefect.cloud/api";
 
@@ -65,7 +65,7 @@ impl Target {
             },
             None => {
                 if p.get("PREFECT_SERVER_EPHEMERAL_ENABLED")
-                    .is_some_and(crate::settings::truthy)
+                    .is_some_and(crate::prefect::settings::truthy)
                 {
                     Target::Ephemeral
                 } else {

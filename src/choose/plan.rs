@@ -2,23 +2,24 @@
 //! profile's settings plus PREFECT_PROFILE; every other `PREFECT_*` name is unset except
 //! PREFECT_HOME, PREFECT_PROFILES_PATH and PREFECTX_KEEP.
 
-use crate::profiles::{is_emittable, Resolved};
-use crate::settings::ENV_ONLY;
+use crate::prefect::profiles::{is_emittable, Resolved};
+use crate::prefect::settings::ENV_ONLY;
 
-#[derive(Debug, Default)]
-pub struct Plan {
-    pub set: Vec<(String, String)>,
-    pub unset: Vec<String>,
-}
+pub use crate::shell::Plan;
 
-/// Names listed in PREFECTX_KEEP (space- or comma-separated).
+/// Names listed in PREFECTX_KEEP (space- or comma-separated), and PREFECT_PROFILES_PATH while
+/// the user exported it: the environment wins over project files there, as in Prefect.
 pub fn kept() -> Vec<String> {
-    std::env::var(crate::effective::KEEP)
+    let mut keep: Vec<String> = std::env::var(crate::choose::effective::KEEP)
         .unwrap_or_default()
         .split([' ', ',', '\t', '\n'])
         .filter(|s| !s.is_empty())
         .map(str::to_string)
-        .collect()
+        .collect();
+    if crate::choose::effective::user_profiles_path() {
+        keep.push("PREFECT_PROFILES_PATH".to_string());
+    }
+    keep
 }
 
 /// A name in PREFECTX_KEEP belongs to the user: prefectx never sets or unsets it, so a
@@ -29,7 +30,7 @@ pub fn plan(profile: &Resolved) -> Plan {
     let set: Vec<(String, String)> = profile
         .settings
         .iter()
-        .filter(|(k, _)| is_emittable(k) && !crate::effective::is_kept(&keep, k))
+        .filter(|(k, _)| is_emittable(k) && !crate::choose::effective::is_kept(&keep, k))
         .cloned()
         .collect();
     with_selector(profile, set, &keep)
@@ -63,7 +64,7 @@ pub fn selector_only(profile: &Resolved) -> Plan {
 /// (leaving the folder takes it away again).
 pub fn ours(name: &str, keep: &[String]) -> bool {
     is_emittable(name)
-        && (!ENV_ONLY.contains(&name) || crate::project::from_project(name))
+        && (!ENV_ONLY.contains(&name) || crate::choose::effective::from_project(name))
         && !keep.iter().any(|x| x == name)
 }
 

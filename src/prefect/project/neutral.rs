@@ -2,7 +2,7 @@
 //! resolve a setting's default whatever the file says (docs/prefect-compat.md, "Unallowed
 //! files").
 
-const DEFAULTS: &str = include_str!("../../data/prefect-defaults.tsv");
+const DEFAULTS: &str = include_str!("../../../data/prefect-defaults.tsv");
 
 /// The value that, exported, makes Prefect 3.9.1's runtime resolve `canonical`'s default
 /// whatever a project file says (`data/prefect-defaults.tsv`, made from the real package by

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::error::{Error, Result};
+use crate::sys::error::{Error, Result};
 
 const NAME: &str = "keyring.json";
 
@@ -20,7 +20,7 @@ fn absolute(file: &Path) -> PathBuf {
 
 /// `(profiles file, profile)` pairs.
 pub fn load() -> Vec<(PathBuf, String)> {
-    let Some(bytes) = crate::paths::read_data(NAME) else {
+    let Some(bytes) = crate::sys::paths::read_data(NAME) else {
         return Vec::new();
     };
     let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
@@ -52,7 +52,7 @@ fn save(list: &[(PathBuf, String)]) -> Result<()> {
         .collect();
     let text =
         serde_json::to_string_pretty(&serde_json::json!({ "profiles": items })).unwrap_or_default();
-    crate::paths::write_data(NAME, text.as_bytes())
+    crate::sys::paths::write_data(NAME, text.as_bytes())
 }
 
 /// Records (`add`) or forgets one profile.
@@ -74,7 +74,7 @@ pub fn helper(op: &str, file: &Path, args: &[&str]) -> Result<String> {
 
 /// The same, with `input` (a key for `set`) on the helper's stdin.
 pub fn helper_with(op: &str, file: &Path, args: &[&str], input: Option<&str>) -> Result<String> {
-    let bin = crate::paths::cloud_binary()?;
+    let bin = crate::sys::paths::cloud_binary()?;
     let mut child = Command::new(&bin)
         .arg("keyring-helper")
         .arg(op)
@@ -100,7 +100,7 @@ pub fn helper_with(op: &str, file: &Path, args: &[&str], input: Option<&str>) ->
         let msg = String::from_utf8_lossy(&out.stderr);
         let line = msg.lines().last().unwrap_or("the OS keyring failed").trim();
         let line = line.strip_prefix("prefectx: ").unwrap_or(line);
-        return Err(Error::new(crate::output::safe(line).into_owned()));
+        return Err(Error::new(crate::sys::output::safe(line).into_owned()));
     }
     String::from_utf8(out.stdout)
         .map_err(|_| Error::new("the OS keyring returned a key that is not UTF-8"))

@@ -3,16 +3,16 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
-use crate::paths::{expand_tilde, non_empty, user_home};
-use crate::profiles::{Location, Source};
+use crate::prefect::profiles::{Location, Source};
+use crate::sys::error::Result;
+use crate::sys::paths::{expand_tilde, non_empty, user_home};
 
 /// PREFECT_PROFILES_PATH, else $PREFECT_HOME/profiles.toml, else ~/.prefect/profiles.toml.
 /// Prefect's runtime order (docs/prefect-compat.md): the environment's PREFECT_PROFILES_PATH
 /// (unless the hook exported it from a project file, which is asked again), the project files'
 /// (allowed ones only), PREFECT_HOME, the default.
 pub fn locate() -> Result<Location> {
-    if crate::project::user_profiles_path() {
+    if crate::choose::effective::user_profiles_path() {
         if let Some(p) = non_empty("PREFECT_PROFILES_PATH") {
             // Prefect takes this one literally (no `~`); docs/prefect-compat.md.
             return Ok(Location {
@@ -41,7 +41,7 @@ pub fn locate() -> Result<Location> {
 
 /// PREFECT_PROFILES_PATH from the allowed project files of the current folder.
 pub fn project_profiles_path() -> Option<String> {
-    crate::project::here()
+    crate::choose::here::project()
         .filter(|p| p.trusted())
         .and_then(|p| p.profiles_path())
 }
@@ -49,7 +49,7 @@ pub fn project_profiles_path() -> Option<String> {
 /// The PREFECT_PROFILES_PATH the shell has after an apply: the user's, or the one the hook
 /// exports from an allowed project file here.
 pub fn exported_profiles_path() -> Option<String> {
-    if crate::project::user_profiles_path() {
+    if crate::choose::effective::user_profiles_path() {
         return std::env::var("PREFECT_PROFILES_PATH").ok();
     }
     project_profiles_path()
@@ -73,7 +73,9 @@ pub fn location_is_relative() -> bool {
 pub fn location_key() -> String {
     let get = |n: &str| std::env::var(n).unwrap_or_default();
     let cwd = if location_is_relative() {
-        crate::paths::shell_cwd().to_string_lossy().into_owned()
+        crate::sys::paths::shell_cwd()
+            .to_string_lossy()
+            .into_owned()
     } else {
         String::new()
     };

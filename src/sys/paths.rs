@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::sys::error::{Error, Result};
 
 pub fn non_empty(name: &str) -> Option<OsString> {
     std::env::var_os(name).filter(|v| !v.is_empty())
@@ -75,7 +75,7 @@ pub fn write_data(name: &str, bytes: &[u8]) -> Result<()> {
         ))
     })?;
     let target = private.path.join(name);
-    crate::atomic::write(&target, bytes, 0o600, &format!(".{name}."), ".tmp")
+    crate::sys::atomic::write(&target, bytes, 0o600, &format!(".{name}."), ".tmp")
         .map_err(|e| Error::new(format!("{}: cannot write: {e}", target.display())))
 }
 

@@ -3,7 +3,7 @@
 //! and masking of values for display. Parsed on demand: `env`, `config`, completion and
 //! `doctor` look names up.
 
-const TSV: &str = include_str!("../data/prefect-settings.tsv");
+const TSV: &str = include_str!("../../data/prefect-settings.tsv");
 
 #[derive(Debug, Clone, Copy)]
 pub struct Setting {
@@ -184,7 +184,7 @@ fn distance(a: &str, b: &str) -> usize {
 /// here is accepted and left to Prefect.
 /// What Prefect checks beyond a value's type (bounds, upper-casing), from
 /// `data/prefect-checks.tsv`, made by `scripts/prefect-checks.py` from the real package.
-const CHECKS: &str = include_str!("../data/prefect-checks.tsv");
+const CHECKS: &str = include_str!("../../data/prefect-checks.tsv");
 
 fn checks_of(canonical: &str) -> &'static str {
     CHECKS

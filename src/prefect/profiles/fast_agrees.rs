@@ -5,7 +5,7 @@
 use super::fast::*;
 use super::FileProfile;
 use super::{Location, Source};
-use crate::profiles::Profiles;
+use crate::prefect::profiles::Profiles;
 use proptest::prelude::*;
 
 type Flat = Vec<(String, Vec<(String, usize, String)>)>;

@@ -2,11 +2,11 @@
 //! `current --verbose`: the pin, the `.prefect-profile`, `active`, the project files (allowed
 //! or not) and where each setting comes from. Values are masked; text from files is made safe.
 
-use crate::effective;
-use crate::output::{q, safe};
-use crate::profiles::{Profiles, Selected};
-use crate::project;
-use crate::settings;
+use crate::choose::effective;
+use crate::prefect::profiles::{Profiles, Selected};
+use crate::prefect::project;
+use crate::prefect::settings;
+use crate::sys::output::{q, safe};
 
 /// `(is_warning, line)` in order.
 pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
@@ -21,7 +21,7 @@ pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
             None => "pin: none (this shell lets folders and `active` choose)".into(),
         },
     ));
-    let cwd = crate::paths::shell_cwd();
+    let cwd = crate::sys::paths::shell_cwd();
     out.push(match effective::folder_choice(p, &cwd) {
         Ok(effective::Folder::Chose(n, path)) => (
             false,
@@ -41,7 +41,7 @@ pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
             false,
             format!(
                 "folder: no {} in {} or its parents",
-                crate::folder::FILE_NAME,
+                crate::choose::folder::FILE_NAME,
                 safe(&cwd.to_string_lossy())
             ),
         ),
@@ -49,7 +49,7 @@ pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
     });
     out.push((false, format!("active: {}", q(&p.global_active()))));
     out.push((false, format!("profile: {} ({})", q(name), why.describe())));
-    let here = project::here();
+    let here = crate::choose::here::project();
     if let Some(pr) = here {
         for f in pr.mattering() {
             let state = match &f.error {
@@ -75,7 +75,13 @@ pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
         }
     }
     if let (Some(pr), Ok(r)) = (here.filter(|pr| !pr.trusted()), p.resolve(name)) {
-        let a = project::absent(here, &r.settings, true, &p.loc.path, &crate::plan::kept());
+        let a = project::absent(
+            here,
+            &r.settings,
+            true,
+            &p.loc.path,
+            &crate::choose::plan::kept(),
+        );
         if !a.loose.is_empty() {
             out.push((
                 true,
@@ -88,7 +94,7 @@ pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
         }
     }
     if let Ok(mut r) = p.resolve(name) {
-        let from = project::overlay(here, &mut r.settings, &crate::plan::kept());
+        let from = project::overlay(here, &mut r.settings, &crate::choose::plan::kept());
         let project_file = |k: &str| {
             here.and_then(|pr| {
                 pr.files
@@ -100,7 +106,7 @@ pub fn chain(p: &Profiles, name: &str, why: &Selected) -> Vec<(bool, String)> {
         };
         // Values set outside prefectx in this hooked shell stand, as for Prefect (handmade.rs).
         let recorded = effective::var(effective::OUTSIDE).unwrap_or_default();
-        let outside = crate::handmade::outside_names(&recorded);
+        let outside = crate::choose::handmade::outside_names(&recorded);
         r.settings.retain(|(k, _)| !outside.contains(&k.as_str()));
         for k in &outside {
             if let Ok(v) = std::env::var(k) {

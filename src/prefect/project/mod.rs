@@ -9,10 +9,9 @@ pub mod neutral;
 pub mod toml_file;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-use crate::profiles::is_emittable;
-use crate::settings::{self, ENV_ONLY};
+use crate::prefect::profiles::is_emittable;
+use crate::prefect::settings::{self, ENV_ONLY};
 
 /// The files, weakest first, with the stamp suffix the hook scripts use for each.
 pub const FILES: [(&str, &str); 3] = [
@@ -49,17 +48,6 @@ pub struct Project {
     pub files: Vec<File>,
 }
 
-/// The project in the process's folder, read once per run: `locate` (its PREFECT_PROFILES_PATH)
-/// and the overlay both ask.
-pub fn here() -> Option<&'static Project> {
-    static HERE: OnceLock<Option<Project>> = OnceLock::new();
-    HERE.get_or_init(|| {
-        let dir = std::env::current_dir().ok()?;
-        scan(&dir)
-    })
-    .as_ref()
-}
-
 /// What `${NAME}` in a `.env` sees: the environment Prefect would have in a shell where nothing
 /// was exported by prefectx, i.e. without the `PREFECT_*` names prefectx manages.
 fn outside(name: &str) -> Option<String> {
@@ -69,10 +57,10 @@ fn outside(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-/// Reads the project files of `dir`; None when there is none.
+/// Reads the project files of `dir`, each with its digest; None when there is none. Whether a
+/// file is allowed is decided above (choose/here.rs).
 pub fn scan(dir: &Path) -> Option<Project> {
     let mut files = Vec::new();
-    let mut trust: Option<Vec<(String, PathBuf)>> = None;
     for (name, _) in FILES {
         let path = dir.join(name);
         let mut f = File {
@@ -84,12 +72,12 @@ pub fn scan(dir: &Path) -> Option<Project> {
         };
         // The one hardened reader (folder_file.rs): no symlink of another user's, no FIFO, no
         // file others can write, nothing of /proc.
-        match crate::folder_file::read(&path, MAX_LEN) {
+        match crate::sys::folder_file::read(&path, MAX_LEN) {
             Err(r) if r.is_missing() => continue,
             Err(r) => f.error = Some(r.to_string()),
             Ok(bytes) => {
                 // One read: the digest and the settings come from the same bytes.
-                f.digest = crate::trust::digest(&bytes);
+                f.digest = digest(&bytes);
                 match String::from_utf8(bytes) {
                     Err(_) => f.error = Some("not UTF-8".into()),
                     Ok(text) => match read(name, &text) {
@@ -98,10 +86,6 @@ pub fn scan(dir: &Path) -> Option<Project> {
                     },
                 }
             }
-        }
-        if f.matters() && f.error.is_none() {
-            let list = trust.get_or_insert_with(crate::trust::load);
-            f.trusted = crate::trust::is_allowed(list, &f.path, &f.digest);
         }
         files.push(f);
     }
@@ -237,7 +221,10 @@ impl Project {
                             .join(", ")
                     ),
                 };
-                format!("{} {what}", crate::output::safe(&f.path.to_string_lossy()))
+                format!(
+                    "{} {what}",
+                    crate::sys::output::safe(&f.path.to_string_lossy())
+                )
             })
             .collect::<Vec<_>>()
             .join("; ")
@@ -257,11 +244,7 @@ pub fn overlay(
     };
     let mut applied = Vec::new();
     for (k, v) in p.settings() {
-        if crate::effective::is_kept(keep, &k) {
-            continue;
-        }
-        // A PREFECT_PROFILES_PATH the user exported wins, as the environment wins in Prefect.
-        if k == "PREFECT_PROFILES_PATH" && user_profiles_path() {
+        if is_kept(keep, &k) {
             continue;
         }
         settings.retain(|(o, _)| settings::lookup(o).map_or(o.as_str(), |s| s.canonical) != k);
@@ -301,7 +284,7 @@ pub fn absent(
     let Some(p) = project.filter(|p| !p.trusted()) else {
         return out;
     };
-    let kept = |n: &str| crate::effective::is_kept(keep, n);
+    let kept = |n: &str| is_kept(keep, n);
     for f in p.mattering() {
         for (name, _) in &f.sets {
             if kept(name) || out.exports.iter().any(|(k, _)| k == name) || out.loose.contains(name)
@@ -311,10 +294,8 @@ pub fn absent(
             if name == "PREFECT_PROFILES_PATH" {
                 // Prefect's runtime takes the profiles file from `.env` and the TOML files too
                 // (settings/sources.py, `_get_profiles_path`), unless the environment names one.
-                if !user_profiles_path() {
-                    out.exports
-                        .push((name.clone(), profiles_path.to_string_lossy().into_owned()));
-                }
+                out.exports
+                    .push((name.clone(), profiles_path.to_string_lossy().into_owned()));
                 continue;
             }
             match settings.iter().find(|(k, _)| k == name) {
@@ -330,17 +311,20 @@ pub fn absent(
     out
 }
 
-/// True when PREFECT_PROFILES_PATH in the environment is the user's, not one the hook exported
-/// for a project file (listed in `__PREFECTX_FROM` or `__PREFECTX_ABSENT`).
-pub fn user_profiles_path() -> bool {
-    std::env::var_os("PREFECT_PROFILES_PATH").is_some_and(|v| !v.is_empty())
-        && !from_project("PREFECT_PROFILES_PATH")
+/// The digest the allow list records: SHA-256 of the file's bytes, in hex.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
-/// True when the hook exported `name` for a project file: applied from an allowed one
-/// (`__PREFECTX_FROM`) or held back for one that is not (`__PREFECTX_ABSENT`).
-pub fn from_project(name: &str) -> bool {
-    [crate::effective::FROM, crate::effective::ABSENT]
-        .iter()
-        .any(|v| crate::effective::var(v).is_some_and(|l| l.split(' ').any(|n| n == name)))
+/// True when `name` is kept by PREFECTX_KEEP (`keep`), in any spelling of the setting.
+pub fn is_kept(keep: &[String], name: &str) -> bool {
+    let canonical = |n: &str| {
+        crate::prefect::settings::lookup(n).map_or(n.to_string(), |s| s.canonical.to_string())
+    };
+    let c = canonical(name);
+    keep.iter().any(|k| k == name || canonical(k) == c)
 }

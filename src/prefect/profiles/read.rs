@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::sys::error::{Error, Result};
 
 use super::lines::line_of;
 

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
-use crate::output::q;
+use crate::sys::error::{Error, Result};
+use crate::sys::output::q;
 
 fn entry(file: &Path, profile: &str) -> Result<keyring::Entry> {
     keyring::Entry::new(&format!("prefectx:{}", file.display()), profile)

@@ -4,14 +4,14 @@
 
 use clap_complete::engine::CompletionCandidate;
 
-use crate::cache;
-use crate::paths;
-use crate::profiles::Profiles;
-use crate::settings;
-use crate::target;
+use crate::prefect::cache;
+use crate::prefect::profiles::Profiles;
+use crate::prefect::settings;
+use crate::prefect::target;
+use crate::sys::paths;
 
 fn load() -> Option<Profiles> {
-    Profiles::load(&crate::locate::locate().ok()?).ok()
+    Profiles::load(&crate::choose::locate::locate().ok()?).ok()
 }
 
 pub fn profiles() -> Vec<CompletionCandidate> {
@@ -40,7 +40,7 @@ pub fn profiles_and_dash() -> Vec<CompletionCandidate> {
 /// offered, though only these can be unset).
 pub fn profile_keys() -> Vec<CompletionCandidate> {
     let Some(p) = load() else { return Vec::new() };
-    let Ok((name, _)) = crate::effective::select(&p, None) else {
+    let Ok((name, _)) = crate::choose::effective::select(&p, None) else {
         return Vec::new();
     };
     let Some(fp) = p.file_profile(&name) else {
@@ -63,14 +63,14 @@ pub fn setting_assignments() -> Vec<CompletionCandidate> {
 /// of the profile in effect: its account's, from the cache only.
 pub fn workspaces() -> Vec<CompletionCandidate> {
     let Some(p) = load() else { return Vec::new() };
-    let Ok((name, _)) = crate::effective::select(&p, typed_profile().as_deref()) else {
+    let Ok((name, _)) = crate::choose::effective::select(&p, typed_profile().as_deref()) else {
         return Vec::new();
     };
     let Ok(r) = p.resolve(&name) else {
         return Vec::new();
     };
     // A keyring profile's list is found by the profile: TAB never opens the keyring.
-    let in_keyring = crate::keyring_profiles::is_backed(&p.loc.path, &name);
+    let in_keyring = crate::choose::keyring_profiles::is_backed(&p.loc.path, &name);
     let key = r.get("PREFECT_API_KEY").unwrap_or_default();
     if key.is_empty() && !in_keyring {
         return Vec::new();

@@ -4,10 +4,10 @@
 
 use toml_edit::{value, DocumentMut, Item, Table, TableLike};
 
-use crate::error::{Error, Result};
-use crate::output::q;
-use crate::profiles;
-use crate::settings;
+use crate::prefect::profiles;
+use crate::prefect::settings;
+use crate::sys::error::{Error, Result};
+use crate::sys::output::q;
 
 /// No keys and no tables (an implicit, empty `profiles` we made does not count).
 fn is_blank(doc: &DocumentMut) -> bool {

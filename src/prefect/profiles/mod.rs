@@ -9,9 +9,9 @@
 
 use toml_edit::{Document, Item};
 
-use crate::error::{Error, Result};
-use crate::output::q;
-use crate::settings;
+use crate::prefect::settings;
+use crate::sys::error::{Error, Result};
+use crate::sys::output::q;
 
 mod bundled;
 mod entry;
@@ -95,7 +95,10 @@ impl Selected {
             Selected::EnvVar => "from PREFECT_PROFILE".into(),
             Selected::Pin => "pinned in this shell by `prefectx use`".into(),
             Selected::Folder(p) => {
-                format!("named by {}", crate::output::safe(&p.to_string_lossy()))
+                format!(
+                    "named by {}",
+                    crate::sys::output::safe(&p.to_string_lossy())
+                )
             }
             Selected::Active => "the file's `active`".into(),
             Selected::Default => "Prefect's default".into(),
@@ -253,7 +256,7 @@ impl Profiles {
         let all = self.names();
         let names: Vec<String> = all.iter().map(|n| q(n)).collect();
         // `use Prod`, `use prd`: the closest name, as `config set` does for settings.
-        let hint = crate::settings::closest(name, all.iter().map(String::as_str))
+        let hint = crate::prefect::settings::closest(name, all.iter().map(String::as_str))
             .map(|n| format!("; did you mean {}?", q(n)))
             .unwrap_or_default();
         Error::new(format!(

@@ -83,6 +83,6 @@ impl<T, E: fmt::Display> Context<T> for std::result::Result<T, E> {
 #[macro_export]
 macro_rules! bail {
     ($($t:tt)*) => {
-        return Err($crate::error::Error::new(format!($($t)*)))
+        return Err($crate::sys::error::Error::new(format!($($t)*)))
     };
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use dialoguer::console::Term;
 use dialoguer::FuzzySelect;
 
-use crate::error::{Error, Result};
+use crate::sys::error::{Error, Result};
 
 /// The terminal modes `on_ctrl_c_restore` puts back (null until a prompt saved them).
 static SAVED_MODES: AtomicPtr<libc::termios> = AtomicPtr::new(std::ptr::null_mut());
@@ -21,7 +21,7 @@ pub fn pick(prompt: &str, names: &[String], current: Option<&str>) -> Result<Opt
     let labels: Vec<String> = names
         .iter()
         .map(|n| {
-            let shown = crate::output::shown(n);
+            let shown = crate::sys::output::shown(n);
             if Some(n.as_str()) == current {
                 format!("{shown} (current)")
             } else {

@@ -13,8 +13,8 @@ use std::io::{Read, Write};
 
 use sha2::Sha256;
 
-use crate::paths::{self, PrivateDir};
-use crate::plan::Plan;
+use crate::choose::plan::Plan;
+use crate::sys::paths::{self, PrivateDir};
 
 /// The user's digest key: 32 random bytes in `~/.cache/prefectx/hook-key`, made on first use.
 fn key() -> Option<Vec<u8>> {
@@ -202,13 +202,13 @@ impl Settled {
 
 /// Takes the values set outside prefectx out of `plan` (they stand) and says what to record.
 pub fn settle(plan: &mut Plan) -> Settled {
-    let keep = crate::plan::kept();
+    let keep = crate::choose::plan::kept();
     let digests = Digests::load();
     let outside = digests.as_ref().map_or_else(Vec::new, |d| {
         d.outside(
-            crate::effective::var(crate::effective::SUMS).as_deref(),
-            crate::effective::var(crate::effective::OUTSIDE).as_deref(),
-            |n| crate::plan::ours(n, &keep),
+            crate::choose::effective::var(crate::choose::effective::SUMS).as_deref(),
+            crate::choose::effective::var(crate::choose::effective::OUTSIDE).as_deref(),
+            |n| crate::choose::plan::ours(n, &keep),
         )
     });
     plan.set
@@ -220,7 +220,7 @@ pub fn settle(plan: &mut Plan) -> Settled {
         .map(|(k, _)| k.as_str())
         .chain(outside.iter().map(|o| o.name.as_str()))
         .filter(|k| *k != "PREFECT_PROFILE")
-        .map(|k| match crate::settings::is_secret(k) {
+        .map(|k| match crate::prefect::settings::is_secret(k) {
             true => format!("?{k}"),
             false => k.to_string(),
         })

@@ -3,15 +3,15 @@
 //!, so the rule is written once: what the user set in PREFECT_PROFILE since the last
 //! apply, then this terminal's pin, then the nearest `.prefect-profile`
 //!, then the file's `active`. Prefect's project files are laid on top of the chosen
-//! profile where they are allowed (project.rs).
+//! profile where they are allowed (prefect/project/, choose/here.rs).
 //!
 //! The state holds names and paths only, never a value (`__PREFECTX_SUMS` holds keyed digests).
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Result;
-use crate::output::q;
-use crate::profiles::{Profiles, Selected, DEFAULT_PROFILE};
+use crate::prefect::profiles::{Profiles, Selected, DEFAULT_PROFILE};
+use crate::sys::error::Result;
+use crate::sys::output::q;
 
 /// The pinned profile; unset while the shell follows `active`.
 pub const PIN: &str = "__PREFECTX_PIN";
@@ -55,16 +55,7 @@ pub const EXPORT: &str = "PREFECTX_EXPORT";
 /// Names the user keeps (plan.rs).
 pub const KEEP: &str = "PREFECTX_KEEP";
 
-/// True when `name` is the setting a kept name stands for, in any of its spellings: the user
-/// who keeps `PREFECT_TASK_DEFAULT_RETRIES` keeps `PREFECT_TASKS_DEFAULT_RETRIES` too, since
-/// Prefect reads the canonical name first and a second spelling exported by us would win
-/// (docs/prefect-compat.md, "Kept names").
-pub fn is_kept(keep: &[String], name: &str) -> bool {
-    let canonical =
-        |n: &str| crate::settings::lookup(n).map_or(n.to_string(), |s| s.canonical.to_string());
-    let c = canonical(name);
-    keep.iter().any(|k| k == name || canonical(k) == c)
-}
+pub use crate::prefect::project::is_kept;
 
 /// A variable's value, when set and not empty (the hook's state is never an empty string).
 pub fn var(name: &str) -> Option<String> {
@@ -100,7 +91,7 @@ pub fn select(p: &Profiles, flag: Option<&str>) -> Result<(String, Selected)> {
             return Ok((pinned, Selected::Pin));
         }
     }
-    after_pin(p, &crate::paths::shell_cwd())
+    after_pin(p, &crate::sys::paths::shell_cwd())
 }
 
 /// The rule below the pin: the nearest `.prefect-profile` from `cwd` that chooses, else
@@ -126,19 +117,19 @@ pub enum Folder {
 /// The nearest `.prefect-profile` and what it does; an error naming the file when an allowed
 /// one cannot be read as a name or names no profile in the file.
 pub fn folder_choice(p: &Profiles, cwd: &Path) -> Result<Folder> {
-    named_by(p, crate::folder::nearest(cwd))
+    named_by(p, crate::choose::folder::nearest(cwd))
 }
 
 /// What `found` (a `.prefect-profile`, when there is one) does, checked as above. A file that
 /// came with a clone or was edited since it was allowed does not choose (docs/security.md):
 /// a repository must not switch a shell to the user's production key by itself.
 pub fn named_by(p: &Profiles, found: Option<PathBuf>) -> Result<Folder> {
-    use crate::folder::Found;
+    use crate::choose::folder::Found;
     let Some(path) = found else {
         return Ok(Folder::None);
     };
-    let shown = crate::output::safe(&path.to_string_lossy()).into_owned();
-    match crate::folder::read(&path, &crate::trust::load())? {
+    let shown = crate::sys::output::safe(&path.to_string_lossy()).into_owned();
+    match crate::choose::folder::read(&path, &crate::choose::trust::load())? {
         Found::Refused(r) if r.is_missing() => Ok(Folder::None),
         Found::Refused(r) => Ok(Folder::Passed(format!("{shown} {r}"))),
         Found::NotAllowed(name) => {
@@ -156,7 +147,7 @@ pub fn named_by(p: &Profiles, found: Option<PathBuf>) -> Result<Folder> {
         Found::Names(name) if p.contains(&name) => Ok(Folder::Chose(name, path)),
         Found::Names(name) => {
             if !looks_like_a_name(&name) {
-                return Err(crate::error::Error::new(format!(
+                return Err(crate::sys::error::Error::new(format!(
                     "{shown}: its first line is not a profile name (not shown)"
                 )));
             }
@@ -182,7 +173,7 @@ pub fn implicit_default(p: &Profiles) -> bool {
     let tabled = |n: &str| p.file_profile(n).is_some();
     match p.active.as_deref().filter(|a| !a.is_empty()) {
         Some(a) if tabled(a) => false,
-        Some(a) if a != DEFAULT_PROFILE && crate::profiles::bundled(a).is_some() => true,
+        Some(a) if a != DEFAULT_PROFILE && crate::prefect::profiles::bundled(a).is_some() => true,
         _ => tabled(DEFAULT_PROFILE),
     }
 }
@@ -195,12 +186,17 @@ pub fn implicit(p: &Profiles, why: &Selected) -> bool {
 /// What applies for `name`: when Prefect's default was taken (`implicit`, see
 /// `implicit_default`), its built-in 'ephemeral', with PREFECT_PROFILE left out, or Prefect
 /// would read the file's table through it; else the profile.
-pub fn resolve(p: &Profiles, name: &str, implicit: bool) -> Result<crate::profiles::Resolved> {
+pub fn resolve(
+    p: &Profiles,
+    name: &str,
+    implicit: bool,
+) -> Result<crate::prefect::profiles::Resolved> {
     if !implicit {
         return p.resolve(name);
     }
-    let mut r = crate::profiles::Resolved::bundled(DEFAULT_PROFILE)
-        .ok_or_else(|| crate::error::Error::new("Prefect's built-in profiles lack 'ephemeral'"))?;
+    let mut r = crate::prefect::profiles::Resolved::bundled(DEFAULT_PROFILE).ok_or_else(|| {
+        crate::sys::error::Error::new("Prefect's built-in profiles lack 'ephemeral'")
+    })?;
     r.implicit = true;
     Ok(r)
 }
@@ -209,7 +205,7 @@ pub fn resolve(p: &Profiles, name: &str, implicit: bool) -> Result<crate::profil
 pub fn implicit_line(p: &Profiles) -> String {
     let file = p.loc.path.display();
     match p.active.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) if crate::profiles::bundled(a).is_some() => format!(
+        Some(a) if crate::prefect::profiles::bundled(a).is_some() => format!(
             "prefectx: {file} makes {} active but has no table for it, so Prefect uses its built-in '{DEFAULT_PROFILE}'; this shell does the same (`prefectx use --global {}` writes its table)",
             q(a),
             crate::shell::sh::quote(a)
@@ -230,7 +226,7 @@ pub fn active(p: &Profiles) -> (String, Selected) {
                 // A built-in profile without a table: Prefect runs its 'ephemeral'.
                 (DEFAULT_PROFILE.to_string(), Selected::Default)
             } else {
-                crate::output::warn(&format!(
+                crate::sys::output::warn(&format!(
                     "{}: active profile {} is not in the file; using '{DEFAULT_PROFILE}' as Prefect does",
                     p.loc.path.display(),
                     q(a)
@@ -303,4 +299,19 @@ pub fn selector(at_init: bool) -> Selector {
         (None, Some(_)) => Selector::Dropped,
         _ => Selector::Unchanged,
     }
+}
+
+/// True when PREFECT_PROFILES_PATH in the environment is the user's, not one the hook exported
+/// for a project file (listed in `__PREFECTX_FROM` or `__PREFECTX_ABSENT`).
+pub fn user_profiles_path() -> bool {
+    std::env::var_os("PREFECT_PROFILES_PATH").is_some_and(|v| !v.is_empty())
+        && !from_project("PREFECT_PROFILES_PATH")
+}
+
+/// True when the hook exported `name` for a project file: applied from an allowed one
+/// (`__PREFECTX_FROM`) or held back for one that is not (`__PREFECTX_ABSENT`).
+pub fn from_project(name: &str) -> bool {
+    [FROM, ABSENT]
+        .iter()
+        .any(|v| var(v).is_some_and(|l| l.split(' ').any(|n| n == name)))
 }

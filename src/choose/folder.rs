@@ -8,9 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
-use crate::folder_file::Refused;
-use crate::output::safe;
+use crate::sys::error::{Error, Result};
+use crate::sys::folder_file::Refused;
+use crate::sys::output::safe;
 
 pub const FILE_NAME: &str = ".prefect-profile";
 
@@ -63,7 +63,7 @@ pub fn trust_path(path: &Path) -> PathBuf {
 
 /// The file's bytes through the one hardened reader (folder_file.rs).
 pub fn bytes(path: &Path) -> std::result::Result<Vec<u8>, Refused> {
-    crate::folder_file::read(path, MAX_LEN)
+    crate::sys::folder_file::read(path, MAX_LEN)
 }
 
 /// The profile name in `bytes`: the first line that is neither empty nor `#` (a UTF-8 BOM,
@@ -91,8 +91,8 @@ pub fn read(path: &Path, allowed: &[(String, PathBuf)]) -> Result<Found> {
         Ok(b) => b,
         Err(r) => return Ok(Found::Refused(r)),
     };
-    let digest = crate::trust::digest(&bytes);
-    let trusted = crate::trust::is_allowed(allowed, &trust_path(path), &digest);
+    let digest = crate::choose::trust::digest(&bytes);
+    let trusted = crate::choose::trust::is_allowed(allowed, &trust_path(path), &digest);
     let name = name_in(path, bytes);
     match (trusted, name) {
         (true, name) => name.map(Found::Names),
@@ -106,9 +106,12 @@ pub fn read(path: &Path, allowed: &[(String, PathBuf)]) -> Result<Found> {
 pub fn write(dir: &Path, name: &str) -> Result<PathBuf> {
     let path = dir.join(FILE_NAME);
     let text = format!("{name}\n");
-    crate::atomic::write(&path, text.as_bytes(), 0o644, ".prefect-profile.", ".tmp")
+    crate::sys::atomic::write(&path, text.as_bytes(), 0o644, ".prefect-profile.", ".tmp")
         .map_err(|e| bad(&path, &format!("cannot write: {e}")))?;
-    crate::trust::allow(&[(trust_path(&path), crate::trust::digest(text.as_bytes()))])?;
+    crate::choose::trust::allow(&[(
+        trust_path(&path),
+        crate::choose::trust::digest(text.as_bytes()),
+    )])?;
     Ok(path)
 }
 
@@ -118,7 +121,7 @@ pub fn remove(dir: &Path) -> Result<bool> {
     let key = trust_path(&path);
     match std::fs::remove_file(&path) {
         Ok(()) => {
-            crate::trust::forget(&key)?;
+            crate::choose::trust::forget(&key)?;
             Ok(true)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -168,7 +171,7 @@ mod tests {
         let f = t.path().join(FILE_NAME);
         std::fs::write(&f, "prod\n").unwrap();
         assert!(matches!(read(&f, &[]).unwrap(), Found::NotAllowed(n) if n == "prod"));
-        let list = vec![(crate::trust::digest(b"prod\n"), trust_path(&f))];
+        let list = vec![(crate::choose::trust::digest(b"prod\n"), trust_path(&f))];
         assert!(matches!(read(&f, &list).unwrap(), Found::Names(n) if n == "prod"));
         std::fs::write(&f, "dev\n").unwrap();
         assert!(

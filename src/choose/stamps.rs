@@ -6,10 +6,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::effective;
-use crate::error::Result;
-use crate::paths::{self, PrivateDir};
-use crate::project;
+use crate::choose::effective;
+use crate::prefect::project;
+use crate::sys::error::Result;
+use crate::sys::paths::{self, PrivateDir};
 
 /// Sets the stamp's mtime to the file's (nanoseconds), or removes it when there is no file.
 pub fn stamp(file: &Path, dir: &PrivateDir, name: &str) {
@@ -79,5 +79,5 @@ pub fn stamp_all(dir: &PrivateDir, name: &str, local: Option<&Path>) {
     for (f, suffix) in project::FILES {
         one(Some(Path::new(f)), suffix);
     }
-    one(crate::trust::file_path().ok().as_deref(), "a");
+    one(crate::choose::trust::file_path().ok().as_deref(), "a");
 }

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::effective::{self, var};
-use crate::output::{self, q};
-use crate::profiles::Profiles;
-use crate::project::{self, Project};
+use crate::choose::effective::{self, var};
+use crate::prefect::profiles::Profiles;
+use crate::prefect::project::{self, Project};
+use crate::sys::output::{self, q};
 
 /// The profile resolved with the allowed project files of the current folder laid on top (the
 /// whole environment a command gets here), and the names the project set.
@@ -15,10 +15,11 @@ pub fn environment(
     p: &Profiles,
     name: &str,
     implicit: bool,
-) -> crate::error::Result<(crate::profiles::Resolved, Vec<String>)> {
+) -> crate::sys::error::Result<(crate::prefect::profiles::Resolved, Vec<String>)> {
     let mut r = effective::resolve(p, name, implicit)?;
-    let keep = crate::plan::kept();
-    let from = crate::project::overlay(crate::project::here(), &mut r.settings, &keep);
+    let keep = crate::choose::plan::kept();
+    let from =
+        crate::prefect::project::overlay(crate::choose::here::project(), &mut r.settings, &keep);
     Ok((r, from))
 }
 
@@ -30,8 +31,14 @@ pub type FolderState = (Option<(String, PathBuf)>, Option<String>);
 /// profile's key already in `settings`): what Prefect would read from them is exported at the
 /// value it resolves without them (project::absent). One line names what cannot be held back.
 pub fn hold_back(p: &Profiles, settings: &mut Vec<(String, String)>) {
-    let here = project::here();
-    let a = project::absent(here, settings, true, &p.loc.path, &crate::plan::kept());
+    let here = crate::choose::here::project();
+    let a = project::absent(
+        here,
+        settings,
+        true,
+        &p.loc.path,
+        &crate::choose::plan::kept(),
+    );
     if let (Some(pr), false) = (here, a.loose.is_empty()) {
         output::warn(&loose_line(pr, &a.loose));
     }
@@ -116,8 +123,8 @@ pub fn project_over(
     profiles_path: &Path,
     exported: bool,
 ) -> Over {
-    let keep = crate::plan::kept();
-    let here = project::here();
+    let keep = crate::choose::plan::kept();
+    let here = crate::choose::here::project();
     let from = if exported {
         project::overlay(here, settings, &keep)
     } else {
@@ -168,7 +175,7 @@ pub fn project_over(
     let mut held = absent.exports;
     // `--export profile`: Prefect reads the profile from the file, where a profile kept in the
     // OS keyring has no key; the key goes out beside the selector.
-    if !exported && crate::keyring_profiles::is_backed(profiles_path, profile) {
+    if !exported && crate::choose::keyring_profiles::is_backed(profiles_path, profile) {
         if let Some((k, v)) = settings.iter().find(|(k, _)| k == "PREFECT_API_KEY") {
             held.push((k.clone(), v.clone()));
         }
@@ -223,4 +230,26 @@ pub fn say_now_using(name: &str, profiles_path: &Path, c: &Change) {
         "the active profile changed".to_string()
     };
     output::note(&format!("prefectx: now using {} ({why})", q(name)));
+}
+
+/// The project in the process's folder, read once per run, each file's trust decided from the
+/// allowed list: `locate` (its PREFECT_PROFILES_PATH) and the overlay both ask.
+pub fn project() -> Option<&'static crate::prefect::project::Project> {
+    static HERE: std::sync::OnceLock<Option<crate::prefect::project::Project>> =
+        std::sync::OnceLock::new();
+    HERE.get_or_init(|| {
+        let dir = std::env::current_dir().ok()?;
+        let mut p = crate::prefect::project::scan(&dir)?;
+        let mut list = None;
+        for f in p
+            .files
+            .iter_mut()
+            .filter(|f| f.matters() && f.error.is_none())
+        {
+            let list = list.get_or_insert_with(crate::choose::trust::load);
+            f.trusted = crate::choose::trust::is_allowed(list, &f.path, &f.digest);
+        }
+        Some(p)
+    })
+    .as_ref()
 }
