@@ -9,16 +9,20 @@ fn root() -> PathBuf {
 }
 
 /// Where a bare file name in the architecture page may live.
-const HOMES: [&str; 9] = [
+const HOMES: [&str; 13] = [
     "",
     "src",
+    "src/bin",
     "src/cmd",
     "src/cli",
-    "src/shell",
+    "src/choose",
     "src/cloud",
-    "src/profiles",
-    "src/project",
-    "src/bin",
+    "src/prefect",
+    "src/prefect/profiles",
+    "src/prefect/project",
+    "src/sys",
+    "src/shell",
+    "scripts",
 ];
 
 #[test]
