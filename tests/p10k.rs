@@ -54,8 +54,10 @@ fi
     )
 }
 
-/// A p10k zsh whose instant-prompt cache exists: a first shell makes it on its way out.
-/// The cache is per folder: the first shell runs in `dir`, where the shells under test start.
+/// A p10k zsh whose instant-prompt cache exists: a first shell makes it. The cache is per
+/// folder: the first shell runs in `dir`, where the shells under test start. p10k writes it
+/// from a `zle -F` handler, while the line editor waits for keys: the first shell is left
+/// alone at its prompt until the file is there (typed-ahead keys could preempt the write).
 fn primed(sb: &Sandbox, name: &str, dir: &Path) -> Command {
     let mut cmd = shell_command(sb, "zsh", &p10k_rc(sb), None);
     cmd.current_dir(dir);
@@ -63,8 +65,7 @@ fn primed(sb: &Sandbox, name: &str, dir: &Path) -> Command {
     first.current_dir(dir);
     let t = Tmux::start(first, &format!("p10k-prime-{name}"));
     t.wait_for(P10K_PROMPT);
-    t.keys(&["exit", "Enter"]);
-    wait_until(30, "p10k's instant-prompt cache", || {
+    wait_until(60, "p10k's instant-prompt cache", || {
         std::fs::read_dir(sb.cache_dir()).is_ok_and(|d| {
             d.flatten().any(|e| {
                 let n = e.file_name().to_string_lossy().into_owned();
@@ -72,6 +73,7 @@ fn primed(sb: &Sandbox, name: &str, dir: &Path) -> Command {
             })
         })
     });
+    t.keys(&["exit", "Enter"]);
     cmd
 }
 
