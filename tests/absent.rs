@@ -104,55 +104,40 @@ fn project(sb: &Sandbox, kind: usize, state: &str) -> PathBuf {
 
 /// The environment `way` gives in `dir` with `profile` in effect.
 fn environment(sb: &Sandbox, way: &str, dir: &Path, profile: &str) -> BTreeMap<String, String> {
-    let out = match way {
-        "bash" | "zsh" => Command::new(way)
-            .env_clear()
-            .envs(sb.envs())
-            .env("PREFECT_PROFILE", profile)
-            .env("PREFECTX", BIN)
-            .current_dir(dir)
-            .env("PWD", dir)
-            .args([
-                "-c",
-                &format!("eval \"$(\"$PREFECTX\" hook {way})\" && env -0"),
-            ])
-            .output()
-            .unwrap(),
-        "fish" => Command::new("fish")
-            .env_clear()
-            .envs(sb.envs())
-            .env("PREFECT_PROFILE", profile)
-            .env("PREFECTX", BIN)
-            .current_dir(dir)
-            .env("PWD", dir)
-            .args([
-                "--no-config",
-                "-c",
-                "$PREFECTX hook fish | source; and env -0",
-            ])
-            .output()
-            .unwrap(),
-        "env" => Command::new("sh")
-            .env_clear()
-            .envs(sb.envs())
-            .env("PREFECTX", BIN)
-            .current_dir(dir)
-            .env("PWD", dir)
-            .args([
-                "-c",
-                &format!("eval \"$(\"$PREFECTX\" env {profile} --shell sh)\" && env -0"),
-            ])
-            .output()
-            .unwrap(),
-        "exec" => sb
-            .cmd()
-            .current_dir(dir)
-            .env("PWD", dir)
-            .args(["exec", profile, "--", "env", "-0"])
-            .output()
-            .unwrap(),
+    // One program and its script per way, in the same sandboxed environment.
+    let (program, args): (&str, Vec<String>) = match way {
+        "bash" | "zsh" => (
+            way,
+            vec!["-c".into(), format!("eval \"$(\"$PREFECTX\" hook {way})\" && env -0")],
+        ),
+        "fish" => (
+            "fish",
+            ["--no-config", "-c", "$PREFECTX hook fish | source; and env -0"]
+                .map(String::from)
+                .to_vec(),
+        ),
+        "env" => (
+            "sh",
+            vec![
+                "-c".into(),
+                format!("eval \"$(\"$PREFECTX\" env {profile} --shell sh)\" && env -0"),
+            ],
+        ),
+        "exec" => (BIN, ["exec", profile, "--", "env", "-0"].map(String::from).to_vec()),
         _ => panic!("{way}"),
     };
+    let mut cmd = Command::new(program);
+    cmd.env_clear()
+        .envs(sb.envs())
+        .env("PREFECTX", BIN)
+        .current_dir(dir)
+        .env("PWD", dir)
+        .args(&args);
+    // The hook reads the profile from the environment; env and exec are given it.
+    if matches!(way, "bash" | "zsh" | "fish") {
+        cmd.env("PREFECT_PROFILE", profile);
+    }
+    let out = cmd.output().unwrap();
     assert!(out.status.success(), "{way}: {}", stderr(&out));
     parse_env0(&out.stdout)
 }

@@ -131,54 +131,34 @@ fn catalogue_matches_prefects_own_list_of_setting_names() {
     );
 }
 
-#[test]
-fn value_checks_are_regenerated_from_prefect() {
+/// `scripts/SCRIPT` run with the real prefect prints exactly the committed `data/DATA`.
+fn regenerated_from_prefect(script: &str, data: &str) {
     let Some(v) = venv() else { return };
+    let root = env!("CARGO_MANIFEST_DIR");
     let out = Command::new(v.join("bin/python"))
-        .arg(format!(
-            "{}/scripts/prefect-checks.py",
-            env!("CARGO_MANIFEST_DIR")
-        ))
+        .arg(format!("{root}/scripts/{script}"))
         .env("DO_NOT_TRACK", "1")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let committed = std::fs::read_to_string(format!(
-        "{}/data/prefect-checks.tsv",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    let committed = std::fs::read_to_string(format!("{root}/data/{data}")).unwrap();
     assert_eq!(
         stdout(&out),
         committed,
-        "data/prefect-checks.tsv is stale: run scripts/prefect-checks.py with the prefect venv"
+        "data/{data} is stale: run scripts/{script} with the prefect venv"
     );
+}
+
+#[test]
+fn value_checks_are_regenerated_from_prefect() {
+    regenerated_from_prefect("prefect-checks.py", "prefect-checks.tsv");
 }
 
 /// The values that hold back an unallowed project file (data/prefect-defaults.tsv) are Prefect
 /// 3.9.1's own: made again from the real package, they are the committed file.
 #[test]
 fn neutral_values_are_regenerated_from_prefect() {
-    let Some(v) = venv() else { return };
-    let out = Command::new(v.join("bin/python"))
-        .arg(format!(
-            "{}/scripts/prefect-defaults.py",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .env("DO_NOT_TRACK", "1")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let committed = std::fs::read_to_string(format!(
-        "{}/data/prefect-defaults.tsv",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    assert_eq!(
-        stdout(&out),
-        committed,
-        "data/prefect-defaults.tsv is stale: run scripts/prefect-defaults.py with the prefect venv"
-    );
+    regenerated_from_prefect("prefect-defaults.py", "prefect-defaults.tsv");
 }
 
 /// `config set` accepts exactly what Prefect's own validation accepts (the
