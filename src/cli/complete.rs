@@ -124,9 +124,6 @@ impl clap_complete::engine::ValueCompleter for CommandThenPaths {
     }
 }
 
-/// True when the word under the cursor is the command of `exec NAME [--] CMD`. clap_complete's
-/// `arg_index` cannot tell (it is 0 both for CMD and for CMD's first argument), so the words
-/// are read here: `prefectx -- prefectx exec NAME [--] WORDS...`.
 /// The words of the command line being completed (after `--` in the COMPLETE protocol).
 fn typed_words() -> Vec<String> {
     // args_os: a word that is not UTF-8 must not panic a TAB press.
@@ -154,12 +151,11 @@ fn typed_profile() -> Option<String> {
     None
 }
 
+/// True when the word under the cursor is the command of `exec NAME [--] CMD`. clap_complete's
+/// `arg_index` cannot tell (it is 0 both for CMD and for CMD's first argument), so the words
+/// are read here: `prefectx -- prefectx exec NAME [--] WORDS...`.
 fn completing_exec_command() -> bool {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let Some(escape) = args.iter().position(|a| a == "--") else {
-        return false;
-    };
-    let words = &args[escape + 1..];
+    let words = typed_words();
     let index = std::env::var("_CLAP_COMPLETE_INDEX")
         .ok()
         .and_then(|i| i.parse::<usize>().ok())
