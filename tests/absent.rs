@@ -108,13 +108,20 @@ fn environment(sb: &Sandbox, way: &str, dir: &Path, profile: &str) -> BTreeMap<S
     let (program, args): (&str, Vec<String>) = match way {
         "bash" | "zsh" => (
             way,
-            vec!["-c".into(), format!("eval \"$(\"$PREFECTX\" hook {way})\" && env -0")],
+            vec![
+                "-c".into(),
+                format!("eval \"$(\"$PREFECTX\" hook {way})\" && env -0"),
+            ],
         ),
         "fish" => (
             "fish",
-            ["--no-config", "-c", "$PREFECTX hook fish | source; and env -0"]
-                .map(String::from)
-                .to_vec(),
+            [
+                "--no-config",
+                "-c",
+                "$PREFECTX hook fish | source; and env -0",
+            ]
+            .map(String::from)
+            .to_vec(),
         ),
         "env" => (
             "sh",
@@ -123,7 +130,12 @@ fn environment(sb: &Sandbox, way: &str, dir: &Path, profile: &str) -> BTreeMap<S
                 format!("eval \"$(\"$PREFECTX\" env {profile} --shell sh)\" && env -0"),
             ],
         ),
-        "exec" => (BIN, ["exec", profile, "--", "env", "-0"].map(String::from).to_vec()),
+        "exec" => (
+            BIN,
+            ["exec", profile, "--", "env", "-0"]
+                .map(String::from)
+                .to_vec(),
+        ),
         _ => panic!("{way}"),
     };
     let mut cmd = Command::new(program);

@@ -126,39 +126,24 @@ impl Digests {
             return Vec::new();
         };
         let now = |name: &str| std::env::var(name).ok().map(|v| self.hmac.digest(name, &v));
+        let (standing, applied) = (pairs(recorded.unwrap_or_default()), pairs(sums));
         let mut found: Vec<Outside> = Vec::new();
-        for part in recorded.unwrap_or_default().split_whitespace() {
-            let Some((name, under)) = part.split_once(':') else {
-                continue;
-            };
-            // Unset, or put back to what was under it: taken back.
-            if now(name).is_some_and(|d| d != under) && ours(name) {
+        // Outside values that still stand (unset, or put back to what was under them: taken
+        // back), then values changed since the last apply, each with the digest under it.
+        let candidates = standing.iter().map(|p| (p, true));
+        for (&(name, under), was_outside) in candidates.chain(applied.iter().map(|p| (p, false))) {
+            let skip = name == "PREFECT_PROFILE"
+                || found.iter().any(|o| o.name == name)
+                || (was_outside && !ours(name));
+            if !skip && now(name).is_some_and(|d| d != under) {
                 found.push(Outside {
                     name: name.to_string(),
                     under: under.to_string(),
                 });
             }
         }
-        for part in sums.split_whitespace() {
-            let Some((name, sum)) = part.split_once(':') else {
-                continue;
-            };
-            if found.iter().any(|o| o.name == name) || name == "PREFECT_PROFILE" {
-                continue;
-            }
-            if now(name).is_some_and(|d| d != sum) {
-                found.push(Outside {
-                    name: name.to_string(),
-                    under: sum.to_string(),
-                });
-            }
-        }
         // Names the last apply left unset (it unsets every name it manages and did not set).
-        let recorded_names: Vec<&str> = sums
-            .split_whitespace()
-            .chain(recorded.unwrap_or_default().split_whitespace())
-            .filter_map(|p| p.split(':').next())
-            .collect();
+        let recorded_names: Vec<&str> = standing.iter().chain(&applied).map(|(n, _)| *n).collect();
         for (name, _) in std::env::vars_os() {
             let Ok(name) = name.into_string() else {
                 continue;
@@ -231,6 +216,13 @@ pub fn settle(plan: &mut Plan) -> Settled {
         outside,
         watch: watch.join(" "),
     }
+}
+
+/// The `NAME:digest` pairs of a recorded list.
+fn pairs(text: &str) -> Vec<(&str, &str)> {
+    text.split_whitespace()
+        .filter_map(|p| p.split_once(':'))
+        .collect()
 }
 
 /// `NAME:under ...`, to export as __PREFECTX_OUTSIDE.
