@@ -236,10 +236,7 @@ pub fn outside_state(list: &[Outside]) -> String {
 
 /// The names in an inherited __PREFECTX_OUTSIDE (for `current` and `doctor`).
 pub fn outside_names(recorded: &str) -> Vec<&str> {
-    recorded
-        .split_whitespace()
-        .filter_map(|p| p.split(':').next())
-        .collect()
+    pairs(recorded).into_iter().map(|(n, _)| n).collect()
 }
 
 #[cfg(test)]
