@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run). On a fresh Debian machine it installs what the tests
 # need (real shells, strace, a venv with prefect==3.9.1 as the compatibility oracle, nushell
-# from npm, cargo-deb), then runs fmt, clippy, the package checks and the whole test suite.
+# from npm, cargo-deb, starship), then runs fmt, clippy, the package checks and the whole test suite.
 # Needs cargo (rustup) and, for apt-get, root or sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +41,20 @@ if ((${#missing[@]})); then
 fi
 command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
 
+# starship, the real one, for the README's prompt configuration (tests/protect.rs). Built from
+# crates.io in the background while pip and npm download: a debug build without the default
+# features (battery, desktop notifications) takes about 1.5 minutes on 2 cores, a release build
+# 5. Reused while it is this version.
+starship_dir="${XDG_CACHE_HOME:-$HOME/.cache}/prefectx-test/starship"
+starship_pid=""
+if [ "$("$starship_dir/bin/starship" --version 2>/dev/null | head -1)" != "starship 1.27.0" ]; then
+  echo "building starship 1.27.0 into $starship_dir (in the background)"
+  mkdir -p "$starship_dir"
+  cargo install --locked --quiet --debug --no-default-features --root "$starship_dir" starship@1.27.0 \
+    >"$starship_dir/build.log" 2>&1 &
+  starship_pid=$!
+fi
+
 # The oracle lives outside the work tree and is reused while it is the right version.
 venv="${PREFECTX_PREFECT_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/prefectx-test/venv-prefect-3.9.1}"
 if [ "$("$venv/bin/prefect" --version 2>/dev/null)" != "3.9.1" ]; then
@@ -66,6 +80,11 @@ if [ "$("$mise_dir/node_modules/.bin/mise" --version 2>/dev/null | cut -d' ' -f1
 fi
 export PATH="$mise_dir/node_modules/.bin:$PATH"
 command -v cargo-deb >/dev/null || cargo install --locked --quiet cargo-deb@3.8.0
+if [ -n "$starship_pid" ] && ! wait "$starship_pid"; then
+  cat "$starship_dir/build.log" >&2
+  exit 1
+fi
+export PATH="$starship_dir/bin:$PATH"
 
 ./scripts/check-layout.sh
 cargo fmt --all -- --check

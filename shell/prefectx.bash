@@ -167,6 +167,12 @@ prefect() {
         ;;
     esac
   fi
+  # A protected profile (docs/protect.md): the binary asks before a command that changes it.
+  # Any other shell runs prefect with no process of ours.
+  if [[ -n "${PREFECTX_PROTECTED-}" ]]; then
+    \command "$__prefectx_bin" exec --keep-env "$PREFECTX_PROTECTED" -- prefect "$@"
+    \builtin return
+  fi
   \command prefect "$@"
 }
 
@@ -226,7 +232,7 @@ __prefectx_preexec() {
 # another file; or PREFECT_PROFILE is no longer what the hook applied; or the
 # folder's files that decide the environment changed: another .prefect-profile applies, one
 # of Prefect's project files appeared, vanished or was edited here, or the allowed list
-# changed. `-nt`/`-ot` compare nanoseconds in bash 5.
+# changed; or the list of protected profiles changed. `-nt`/`-ot` compare nanoseconds in bash 5.
 __prefectx_prompt() {
   \builtin local __prefectx_status=$?
   \builtin local f="${__PREFECTX_FILE-}" s="${__PREFECTX_STAMP-}"
@@ -235,6 +241,7 @@ __prefectx_prompt() {
       ( -z "${__PREFECTX_REFUSED+set}" || "${PREFECT_PROFILE-}" != "$__PREFECTX_REFUSED" ) ]]; } ||
     { [[ -e "$f" ]] && { [[ ! -e "$s" || "$f" -nt "$s" || "$f" -ot "$s" ]]; }; } ||
     { [[ ! -e "$f" && -e "$s" ]]; } ||
+    { [[ -n "$s" ]] && __prefectx_changed "${__prefectx_protf-}" "$s.x"; } ||
     { [[ "$PWD" != "${__prefectx_pwd-}" || -n "${__prefectx_pp-}${__prefectx_here-}" ||
       -e .prefect-profile || -e .env || -e prefect.toml || -e pyproject.toml ]] &&
       __prefectx_folder_changed "$s"; } ||

@@ -165,6 +165,11 @@ function prefect --wraps prefect
                 end
         end
     end
+    # A protected profile: the binary asks before a command that changes it (see the bash hook).
+    if test -n "$PREFECTX_PROTECTED"
+        command $__prefectx_bin exec --keep-env $PREFECTX_PROTECTED -- prefect $argv
+        return $status
+    end
     command prefect $argv
 end
 
@@ -218,6 +223,9 @@ function __prefectx_check
         end
         or begin
             not test -e "$f"; and test -e "$s"
+        end
+        or begin
+            test -n "$s"; and __prefectx_changed "$__prefectx_protf" "$s.x"
         end
         or begin
             begin

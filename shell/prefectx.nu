@@ -137,6 +137,9 @@ def --wrapped prefect [...args] {
     ^@PREFECTX@ exec $name -- prefect ...$args
   } else if $wrap and $applied != "" and (($sub in [transfer profile profiles config]) or ($sub == "cloud" and $next in [login logout workspace])) {
     ^@PREFECTX@ exec --plain $applied -- prefect ...$args
+  } else if ($env.PREFECTX_PROTECTED? | default "") != "" {
+    # A protected profile: the binary asks before a command that changes it (docs/protect.md).
+    ^@PREFECTX@ exec --keep-env $env.PREFECTX_PROTECTED -- prefect ...$args
   } else {
     ^prefect ...$args
   }
@@ -194,6 +197,7 @@ def --env __prefectx_prompt [] {
     $key != ($env.__prefectx_key? | default "")
     or ($want != ($env.__PREFECTX_APPLIED? | default "") and ($refused == null or $want != $refused))
     or (__prefectx_changed $f $s)
+    or ($s != "" and (__prefectx_changed ($env.__prefectx_protf? | default "") $"($s).x"))
     or ((__prefectx_values) != ($env.__prefectx_vals? | default ""))
     or (($env.PWD != ($env.__prefectx_pwd? | default "")) or (($env.__prefectx_pp? | default "") != "") or (($env.__prefectx_here? | default "") != "") or (".prefect-profile" | path exists) or (".env" | path exists) or ("prefect.toml" | path exists) or ("pyproject.toml" | path exists)) and (__prefectx_folder_changed $s)
   ) {

@@ -148,6 +148,12 @@ prefect() {
         ;;
     esac
   fi
+  # A protected profile (docs/protect.md): the binary asks before a command that changes it.
+  # Any other shell runs prefect with no process of ours.
+  if [[ -n "${PREFECTX_PROTECTED-}" ]]; then
+    \command "$__prefectx_bin" exec --keep-env "$PREFECTX_PROTECTED" -- prefect "$@"
+    \builtin return
+  fi
   \command prefect "$@"
 }
 
@@ -213,6 +219,7 @@ __prefectx_precmd() {
       ( -z "${__PREFECTX_REFUSED+set}" || "${PREFECT_PROFILE-}" != "$__PREFECTX_REFUSED" ) ]]; } ||
     { [[ -e "$f" ]] && { [[ ! -e "$s" || "$f" -nt "$s" || "$f" -ot "$s" ]]; }; } ||
     { [[ ! -e "$f" && -e "$s" ]]; } ||
+    { [[ -n "$s" ]] && __prefectx_changed "${__prefectx_protf-}" "$s.x"; } ||
     { [[ "$PWD" != "${__prefectx_pwd-}" || -n "${__prefectx_pp-}${__prefectx_here-}" ||
       -e .prefect-profile || -e .env || -e prefect.toml || -e pyproject.toml ]] &&
       __prefectx_folder_changed "$s"; } ||

@@ -732,3 +732,55 @@ fn deliberate_differences_are_pinned() {
         6
     );
 }
+
+/// Which Prefect commands ask on a protected profile (data/prefect-commands.tsv) covers exactly
+/// the real package's command tree: a command Prefect adds is in neither list and fails here,
+/// and so does a listed one Prefect no longer has.
+#[test]
+fn the_protected_command_table_is_prefects_command_tree() {
+    let Some(v) = venv() else { return };
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = Command::new(v.join("bin/python"))
+        .arg(format!("{root}/scripts/prefect-commands.py"))
+        .env("DO_NOT_TRACK", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tree: std::collections::BTreeMap<String, String> = stdout(&out)
+        .lines()
+        .map(|l| {
+            let (p, k) = l.split_once('\t').unwrap();
+            (p.to_string(), k.to_string())
+        })
+        .collect();
+    assert!(tree.len() > 300, "{} commands", tree.len());
+    let table = std::fs::read_to_string(format!("{root}/data/prefect-commands.tsv")).unwrap();
+    let mut listed = std::collections::BTreeMap::new();
+    for l in table.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let (p, c) = l.split_once('\t').unwrap();
+        let kind = if c == "group" { "group" } else { "command" };
+        assert!(
+            [
+                "group",
+                "read",
+                "change",
+                "change-to",
+                "change-named",
+                "api"
+            ]
+            .contains(&c),
+            "{p}: unknown class {c}"
+        );
+        listed.insert(p.to_string(), kind.to_string());
+    }
+    let missing: Vec<&String> = tree.keys().filter(|p| !listed.contains_key(*p)).collect();
+    let gone: Vec<&String> = listed.keys().filter(|p| !tree.contains_key(*p)).collect();
+    assert!(
+        missing.is_empty() && gone.is_empty(),
+        "Prefect's commands in neither list of data/prefect-commands.tsv: {missing:?}; listed but not Prefect's: {gone:?}"
+    );
+    assert_eq!(
+        tree, listed,
+        "a group listed as a command or the other way round"
+    );
+}

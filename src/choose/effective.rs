@@ -48,6 +48,8 @@ pub const ABSENT: &str = "__PREFECTX_ABSENT";
 pub const FROM: &str = "__PREFECTX_FROM";
 /// Folders whose unallowed project files were pointed out, one per line.
 pub const NOTED: &str = "__PREFECTX_NOTED";
+/// The protected profile in effect, for prompts (docs/protect.md); unset otherwise.
+pub const PROTECTED: &str = "PREFECTX_PROTECTED";
 /// The prompt segment.
 pub const PROMPT: &str = "PREFECTX_PROMPT";
 /// `profile` to export only PREFECT_PROFILE.

@@ -229,7 +229,12 @@ pub fn say_now_using(name: &str, profiles_path: &Path, c: &Change) {
     } else {
         "the active profile changed".to_string()
     };
-    output::note(&format!("prefectx: now using {} ({why})", q(name)));
+    // Said in the line a switch prints (docs/protect.md).
+    let guard = match crate::choose::protect::is_protected(name) {
+        true => "protected profile ",
+        false => "",
+    };
+    output::note(&format!("prefectx: now using {guard}{} ({why})", q(name)));
 }
 
 /// The project in the process's folder, read once per run, each file's trust decided from the

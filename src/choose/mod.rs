@@ -9,5 +9,6 @@ pub mod here;
 pub mod keyring_profiles;
 pub mod locate;
 pub mod plan;
+pub mod protect;
 pub mod stamps;
 pub mod trust;

@@ -64,7 +64,7 @@ pub fn place(init: Option<&str>) -> Result<(PrivateDir, String, bool)> {
 
 /// The stamp of each file that decides the environment, next to the shell's own stamp
 /// (`PID.p` for the `.prefect-profile`, `PID.y/.t/.e` for the project files, `PID.a` for the
-/// allowed list): the hook scripts compare their mtimes with builtins at each prompt.
+/// allowed list, `PID.x` for the protected list): the hook scripts compare their mtimes with builtins at each prompt.
 /// `local` is the `.prefect-profile` the apply uses (found once per refresh, hook_env.rs).
 pub fn stamp_all(dir: &PrivateDir, name: &str, local: Option<&Path>) {
     let one = |file: Option<&Path>, suffix: &str| {
@@ -80,4 +80,5 @@ pub fn stamp_all(dir: &PrivateDir, name: &str, local: Option<&Path>) {
         one(Some(Path::new(f)), suffix);
     }
     one(crate::choose::trust::file_path().ok().as_deref(), "a");
+    one(crate::choose::protect::file_path().ok().as_deref(), "x");
 }

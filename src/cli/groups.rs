@@ -50,6 +50,15 @@ pub enum ProfileCmd {
         #[arg(long)]
         no_keyring: bool,
     },
+    /// Mark profiles protected: Prefect commands that change them ask for the name first
+    Protect {
+        /// Profile names or glob patterns (`prod*`); none lists what is protected
+        #[arg(add = ArgValueCandidates::new(complete::profiles))]
+        names: Vec<String>,
+        /// Remove the mark instead
+        #[arg(long)]
+        off: bool,
+    },
     /// Show a profile's settings (secrets masked)
     Inspect {
         /// Profile to show (default: the one in effect)
@@ -169,6 +178,10 @@ pub struct ExecArgs {
     /// For Prefect's own profile commands (the hook's `prefect` function): NAME as plain Prefect
     #[arg(long, hide = true)]
     pub plain: bool,
+    /// For the hook's `prefect` function in a shell on a protected profile: the command runs
+    /// with this environment as it is, after the question (docs/protect.md)
+    #[arg(long, hide = true, conflicts_with = "plain")]
+    pub keep_env: bool,
     /// Profile to run the command with
     #[arg(add = ArgValueCandidates::new(complete::profiles))]
     pub name: String,

@@ -41,7 +41,13 @@ Names (space- or comma-separated) that prefectx never sets or unsets.
 \fB0\fR: no \fBprefect\fR wrapper function in hooked shells.
 .TP
 \fBPREFECTX_PROMPT\fR
-Set by the hook: the prompt segment (profile:target, with marks @ + *).
+Set by the hook: the prompt segment (profile:target, with marks ! @ + *).
+.TP
+\fBPREFECTX_PROTECTED\fR
+Set by the hook to the profile in effect when it is protected (\fBprefectx profile protect\fR).
+.TP
+\fBPREFECTX_CONFIRM\fR
+\fB0\fR: a change to a protected profile runs without asking (for a job with no terminal).
 .TP
 \fBPREFECTX_CONNECT_TIMEOUT\fR, \fBPREFECTX_TIMEOUT\fR, \fBPREFECTX_TOTAL_TIMEOUT\fR, \fBPREFECTX_LOGIN_TIMEOUT\fR
 Seconds the Cloud commands wait: to connect, per request, in all, and for a browser login.
@@ -65,6 +71,9 @@ A folder's choice of profile, once allowed.
 .TP
 \fI$XDG_DATA_HOME/prefectx/allowed\fR
 The allowed \.prefect-profile and project files: path and SHA-256 of each.
+.TP
+\fI$XDG_DATA_HOME/prefectx/protected\fR
+The protected profiles: one name or glob pattern per line.
 .TP
 \fI$XDG_DATA_HOME/prefectx/keyring\fR
 Which profiles keep their key in the OS keyring.

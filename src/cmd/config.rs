@@ -62,6 +62,7 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
                 })?;
                 changes.push((name.to_string(), value.to_string(), s));
             }
+            super::guard::own_selected(profile.profile.as_deref(), "prefectx config set")?;
             let target = store::modify(&loc, |p, doc| {
                 let (target, _) = crate::choose::effective::select(p, profile.profile.as_deref())?;
                 edit::ensure_profile(doc, &target)?;
@@ -91,6 +92,7 @@ pub fn run(cmd: ConfigCmd) -> Result<i32> {
             for n in &names {
                 canon.push(known_setting(n)?);
             }
+            super::guard::own_selected(profile.profile.as_deref(), "prefectx config unset")?;
             let target = store::modify(&loc, |p, doc| {
                 let (target, _) = crate::choose::effective::select(p, profile.profile.as_deref())?;
                 let r = p.resolve(&target)?;

@@ -90,6 +90,12 @@ pub fn run(a: DoctorArgs) -> Result<i32> {
             r.ok(&line);
         }
     }
+    if let Some(p) = crate::choose::protect::by(&crate::choose::protect::load(), &name) {
+        r.ok(&format!(
+            "protected (by {}): Prefect commands that change it ask for its name first",
+            q(p)
+        ));
+    }
     let implicit = crate::choose::effective::implicit(&profiles, &why);
     if implicit {
         r.warn(&crate::choose::effective::implicit_line(&profiles)["prefectx: ".len()..]);

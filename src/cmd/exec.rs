@@ -12,6 +12,10 @@ use crate::sys::output;
 pub fn run(a: ExecArgs) -> Result<i32> {
     let profiles = super::common::load()?;
     profiles.require(&a.name)?;
+    guard(&profiles, &a)?;
+    if a.keep_env {
+        return replace_with(command(&a)?, &a);
+    }
     if a.plain {
         return plain(&profiles, &a);
     }
@@ -65,6 +69,24 @@ fn plain(profiles: &crate::prefect::profiles::Profiles, a: &ExecArgs) -> Result<
         return crate::cmd::keyring_copy::run(profiles, &a.name, cmd);
     }
     replace_with(cmd, a)
+}
+
+/// Protected profiles (docs/protect.md): a Prefect command that changes one asks first; any
+/// other command is named on stderr, since what a script does cannot be known.
+fn guard(profiles: &crate::prefect::profiles::Profiles, a: &ExecArgs) -> Result<()> {
+    let Some((prog, args)) = a.command.split_first() else {
+        return Ok(());
+    };
+    let prog = prog.to_string_lossy();
+    if std::path::Path::new(&*prog).file_name() == Some("prefect".as_ref()) {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return super::guard::prefect(profiles, &a.name, &args);
+    }
+    super::guard::other(profiles, &a.name, &prog);
+    Ok(())
 }
 
 /// An empty folder of ours (`~/.cache/prefectx/empty`, 0700) for a command that must not see

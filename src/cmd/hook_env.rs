@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::choose::effective::{self, var as env};
-use crate::choose::plan;
+use crate::choose::{plan, protect};
 use crate::cli::picker;
 use crate::cmd::prompt_text;
 use crate::prefect::profiles::Profiles;
@@ -99,8 +99,12 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
         crate::choose::stamps::stamp(&loc.path, dir, name);
         crate::choose::stamps::stamp_all(dir, name, seen.as_deref());
     }
-    if let Ok(t) = crate::choose::trust::file_path() {
-        shell.set_local(out, "__prefectx_trust", &t.to_string_lossy());
+    // The lists of ours whose mtimes the prompt checks: allowed files, protected profiles.
+    for (var, list) in [
+        ("__prefectx_trust", crate::choose::trust::file_path()),
+        ("__prefectx_protf", protect::file_path()),
+    ] {
+        let _ = list.map(|t| shell.set_local(out, var, &t.to_string_lossy()));
     }
 
     apply(shell, action, &loc, moved, seen, out)
@@ -250,7 +254,8 @@ fn apply(
             }
             // Said once the profile's key is in hand (a locked OS keyring fails the switch).
             let how = ["in this shell", "(now active everywhere)"][usize::from(*global)];
-            switched = Some(format!("Switched to profile {} {how}.", q(&name)));
+            let guard = ["", "protected "][usize::from(protect::is_protected(&name))];
+            switched = Some(format!("Switched to {guard}profile {} {how}.", q(&name)));
         }
     }
 
@@ -362,7 +367,8 @@ fn apply(
     shell.unset(out, effective::REFUSED);
     // The prompt names the server really in effect, and marks a value set outside prefectx.
     settled.in_effect(&mut resolved.settings);
-    let mut prompt = prompt_text::text(&resolved, None);
+    let protected = protect::is_protected(&name);
+    let mut prompt = prompt_text::text(&resolved, None, protected);
     prompt.push_str(prompt_text::marks(by_folder.is_some(), !from.is_empty()));
     prompt.push_str(if names.is_empty() { "" } else { "*" });
     shell.export(out, effective::PROMPT, &prompt);
@@ -376,6 +382,7 @@ fn apply(
             Some(from.join(" ")).filter(|f| !f.is_empty()),
         ),
         (effective::NOTED, noted),
+        (effective::PROTECTED, protected.then(|| name.clone())),
         (effective::PASSED, passed),
         (
             effective::ABSENT,

@@ -70,6 +70,8 @@ pub fn run(a: LoginArgs) -> Result<i32> {
         .contains(&name)
         .then(|| profiles.resolve(&name))
         .transpose()?;
+    // Asked before the browser or the network: a protected profile's key changes here.
+    super::guard::own(&profiles, &name, "prefectx login")?;
     let cloud_api = target::cloud_api(existing.as_ref());
     let ui = cloud::ui_url(&cloud_api);
 

@@ -12,6 +12,7 @@ use super::common::q;
 
 pub fn run(p: ProfileFlag) -> Result<i32> {
     let loc = crate::choose::locate::locate()?;
+    super::guard::own_selected(p.profile.as_deref(), "prefectx logout")?;
     let name = store::modify(&loc, |model, doc| {
         let (name, _) = crate::choose::effective::select(model, p.profile.as_deref())?;
         let r = model.resolve(&name)?;

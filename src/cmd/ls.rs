@@ -1,5 +1,6 @@
 //! `prefectx ls [--json]`: every profile (file ones in file order, then bundled ones), the
-//! global `active` one marked `*`, this shell's (PREFECT_PROFILE) marked `>`. No network.
+//! global `active` one marked `*`, this shell's (PREFECT_PROFILE) marked `>`, protected ones
+//! `(protected)` (docs/protect.md). No network.
 
 use crate::prefect::settings;
 use crate::prefect::target::Target;
@@ -19,6 +20,8 @@ pub fn run(json: bool) -> Result<i32> {
         .filter(|(f, _)| *f == file)
         .map(|(_, p)| p)
         .collect();
+    let protected = crate::choose::protect::load();
+    let guarded = |n: &str| crate::choose::protect::by(&protected, n).is_some();
     let mut rows = Vec::new();
     for name in profiles.names() {
         let r = profiles.resolve(&name)?;
@@ -48,6 +51,7 @@ pub fn run(json: bool) -> Result<i32> {
                         None
                     },
                     "workspace": handle,
+                    "protected": guarded(name),
                 })
             })
             .collect();
@@ -83,10 +87,11 @@ pub fn run(json: bool) -> Result<i32> {
         } else {
             ""
         };
+        let guard = if guarded(name) { "  (protected)" } else { "" };
         let shown = output::shown(name);
         let pad = " ".repeat(width - output::width(&shown));
         s.push_str(&format!(
-            "{a}{h} {shown}{pad}  {:<9} {detail}{bundled}{keyring}\n",
+            "{a}{h} {shown}{pad}  {:<9} {detail}{bundled}{keyring}{guard}\n",
             t.kind()
         ));
     }

@@ -66,7 +66,10 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
                     q(&name)
                 );
             }
-            if !yes && !super::common::confirm(&format!("Delete profile {}?", q(&name))) {
+            // A protected profile asks for its name instead (docs/protect.md).
+            if crate::choose::protect::is_protected(&name) {
+                super::guard::own(&pre, &name, "prefectx profile delete")?;
+            } else if !yes && !super::common::confirm(&format!("Delete profile {}?", q(&name))) {
                 bail!("deletion aborted");
             }
             store::modify(&loc, |p, doc| {
@@ -80,8 +83,10 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
             })?;
             output::out(&format!("Removed profile {}.\n", q(&name)));
             keyring_in_step(&loc.path, &name, None);
+            crate::choose::protect::deleted(&name)?;
         }
         ProfileCmd::Rename { old, new } => {
+            super::guard::own(&super::common::load()?, &old, "prefectx profile rename")?;
             store::modify(&loc, |p, doc| {
                 if p.file_profile(&old).is_none() {
                     if p.contains(&old) {
@@ -103,6 +108,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
             })?;
             output::out(&format!("Renamed profile {} to {}.\n", q(&old), q(&new)));
             keyring_in_step(&loc.path, &old, Some(&new));
+            crate::choose::protect::renamed(&old, &new)?;
             // A hooked shell moves by itself at its next prompt (its `prefectx` function takes
             // the pin along); only a shell without the hook keeps the old name.
             if !crate::choose::effective::shell_is_hooked()
@@ -117,6 +123,7 @@ pub fn run(cmd: ProfileCmd) -> Result<i32> {
         }
         // Routed to prefectx-cloud before this (cmd/mod.rs); kept for a complete match.
         ProfileCmd::Keyring { .. } => return super::cloud_exec::run(),
+        ProfileCmd::Protect { names, off } => return super::protect::run(&names, off),
         ProfileCmd::Inspect {
             name,
             json,

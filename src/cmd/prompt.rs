@@ -22,7 +22,11 @@ pub fn run(a: PromptArgs) -> Result<i32> {
         };
     let implicit = crate::choose::effective::implicit(&profiles, &why);
     let (r, from) = crate::choose::here::environment(&profiles, &name, implicit)?;
-    let mut text = prompt_text::text(&r, a.format.as_deref());
+    let mut text = prompt_text::text(
+        &r,
+        a.format.as_deref(),
+        crate::choose::protect::is_protected(&name),
+    );
     if a.format.is_none() {
         let folder = matches!(why, crate::prefect::profiles::Selected::Folder(_));
         text.push_str(prompt_text::marks(folder, !from.is_empty()));

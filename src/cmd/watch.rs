@@ -2,7 +2,7 @@
 //! pin, else the file's `active`) or its settings change: for tmux status lines, editors,
 //! dashboards. Watches the file's folder (or the nearest existing ancestor), so atomic saves,
 //! deletion and re-creation, and a Prefect home that appears later are all seen. Bursts of
-//! writes are debounced into one line. SIGINT/SIGTERM end it with status 0.
+//! writes are debounced into one line; `!` before the name marks a protected profile. SIGINT/SIGTERM end it with status 0.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,8 +34,10 @@ fn snapshot(json: bool) -> std::result::Result<(String, String), String> {
     let profiles = Profiles::load(&loc).map_err(|e| e.to_string())?;
     let name = crate::choose::effective::for_this_shell(&profiles);
     let r = profiles.resolve(&name).map_err(|e| e.to_string())?;
+    let protected = crate::choose::protect::is_protected(&name);
 
     let mut h = Sha256::new();
+    h.update([u8::from(protected)]);
     for (k, v) in &r.settings {
         h.update(k.as_bytes());
         h.update([0]);
@@ -65,11 +67,16 @@ fn snapshot(json: bool) -> std::result::Result<(String, String), String> {
             "api_url": masked.get("PREFECT_API_URL"),
             "kind": t.kind(),
             "workspace": handle,
+            "protected": protected,
             "settings": settings,
         })
         .to_string()
     } else {
-        prompt_text::text(&masked, Some("{profile} {kind} {target}"))
+        prompt_text::text(
+            &masked,
+            Some("{protected}{profile} {kind} {target}"),
+            protected,
+        )
     };
     Ok((line, digest))
 }
@@ -108,6 +115,12 @@ pub fn run(json: bool) -> Result<i32> {
     watcher
         .watch(&watched, RecursiveMode::NonRecursive)
         .map_err(|e| Error::new(format!("cannot watch {}: {e}", watched.display())))?;
+
+    // The protected list (docs/protect.md) lives in our data folder: a mark set or removed
+    // there changes the line too.
+    if let Ok(d) = crate::sys::paths::data_dir() {
+        let _ = watcher.watch(&nearest_existing(&d), RecursiveMode::NonRecursive);
+    }
 
     let mut last: Option<std::result::Result<(String, String), String>> = None;
     let mut dirty = true;

@@ -92,6 +92,7 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
             net,
         } => {
             let (profiles, r, key, owner) = keyed(&profile)?;
+            super::guard::own(&profiles, &r.name, "prefectx workspace set")?;
             let api = target::cloud_api(Some(&r));
             let fresh = cache::read(&api, &owner).filter(|(_, age)| *age <= cache::MAX_AGE_SECS);
             let ws = match handle {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cloud;
+pub mod nu;
 pub mod pty;
 
 use std::collections::BTreeMap;

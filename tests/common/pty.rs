@@ -254,6 +254,15 @@ impl Tmux {
         String::from_utf8_lossy(&o.stdout).into_owned()
     }
 
+    /// The screen with its colours (SGR escapes), as the terminal draws it.
+    pub fn screen_ansi(&self) -> String {
+        let o = Command::new("tmux")
+            .args(["-L", &self.sock, "capture-pane", "-p", "-e", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
     /// Whether the pane shows its cursor (`\e[?25l` hides it, `\e[?25h` shows it).
     pub fn cursor_visible(&self) -> bool {
         let o = Command::new("tmux")
