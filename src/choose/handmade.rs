@@ -32,11 +32,7 @@ fn key() -> Option<Vec<u8>> {
         return (k.len() == 32).then_some(k);
     }
     let mut k = vec![0u8; 32];
-    // SAFETY: the buffer is 32 writable bytes.
-    let n = unsafe { libc::getrandom(k.as_mut_ptr().cast(), k.len(), 0) };
-    if n != 32 {
-        return None;
-    }
+    crate::sys::random::fill(&mut k).ok()?;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -182,12 +182,32 @@ pub struct ExecArgs {
     /// with this environment as it is, after the question (docs/protect.md)
     #[arg(long, hide = true, conflicts_with = "plain")]
     pub keep_env: bool,
+    /// Run the command once per profile of the file whose name matches PATTERN (`prod*`)
+    #[arg(long, value_name = "PATTERN", group = "multi", conflicts_with_all = ["plain", "keep_env"])]
+    pub each: Option<String>,
+    /// Run the command once per profile in the profiles file
+    #[arg(long, group = "multi", conflicts_with_all = ["plain", "keep_env"])]
+    pub all: bool,
+    /// Run the command once per profile whose workspace handle matches PATTERN (`acme/*`)
+    #[arg(long, value_name = "PATTERN", group = "multi", conflicts_with_all = ["plain", "keep_env"])]
+    pub workspace_pattern: Option<String>,
+    /// With --each/--all: how many run at once (1 to 64; default 1)
+    #[arg(long, value_name = "N", requires = "multi", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel: Option<u16>,
+    /// With --each/--all: stop at the first command that fails
+    #[arg(long, requires = "multi")]
+    pub fail_fast: bool,
+    /// With --parallel: print the commands' lines without the `PROFILE | ` prefix
+    #[arg(long, requires = "multi")]
+    pub no_prefix: bool,
+    /// With --each/--all: print the summary as JSON on stdout
+    #[arg(long, requires = "multi")]
+    pub json: bool,
     /// Profile to run the command with
-    #[arg(add = ArgValueCandidates::new(complete::profiles))]
-    pub name: String,
+    #[arg(add = ArgValueCandidates::new(complete::profiles), required_unless_present = "multi")]
+    pub name: Option<String>,
     /// The command and its arguments (a `--` before it is optional, as with `env` and `sudo`)
     #[arg(
-        required = true,
         trailing_var_arg = true,
         allow_hyphen_values = true,
         add = clap_complete::engine::ArgValueCompleter::new(complete::CommandThenPaths)

@@ -137,9 +137,9 @@ pub struct EnvArgs {
     pub name: Option<String>,
     #[command(flatten)]
     pub profile: ProfileFlag,
-    /// Shell to print code for (default: the calling shell)
+    /// Shell to print code for (default: the calling shell), or a file for CI: dotenv, github
     #[arg(long, short = 's', value_enum)]
-    pub shell: Option<Shell>,
+    pub shell: Option<crate::shell::Format>,
     /// Print {"set": {...}, "unset": [...]} instead of shell code
     #[arg(long)]
     pub json: bool,

@@ -26,23 +26,8 @@ pub enum Outcome {
 
 /// 128 bits from the kernel's CSPRNG, as 32 hex digits.
 pub fn nonce() -> Result<String> {
-    let mut buf = [0u8; 16];
-    let mut got = 0;
-    while got < buf.len() {
-        // SAFETY: the pointer and length describe the unfilled rest of `buf`.
-        let n = unsafe { libc::getrandom(buf[got..].as_mut_ptr().cast(), buf.len() - got, 0) };
-        if n < 0 {
-            let e = std::io::Error::last_os_error();
-            if e.kind() == std::io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Err(Error::new(format!(
-                "cannot make a secret for the login callback: {e}"
-            )));
-        }
-        got += n as usize;
-    }
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    crate::sys::random::hex(16)
+        .map_err(|e| Error::new(format!("cannot make a secret for the login callback: {e}")))
 }
 
 /// `scheme://host[:port]` of a URL, lower-cased: what a browser sends as `Origin`.

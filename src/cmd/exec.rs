@@ -10,33 +10,47 @@ use crate::sys::error::{Error, Result};
 use crate::sys::output;
 
 pub fn run(a: ExecArgs) -> Result<i32> {
+    let name = a
+        .name
+        .clone()
+        .ok_or_else(|| Error::usage("exec needs a profile"))?;
     let profiles = super::common::load()?;
-    profiles.require(&a.name)?;
-    guard(&profiles, &a)?;
+    profiles.require(&name)?;
+    guard(&profiles, &name, &a.command)?;
     if a.keep_env {
         return replace_with(command(&a)?, &a);
     }
     if a.plain {
-        return plain(&profiles, &a);
+        return plain(&profiles, &name, &a);
     }
-    // The profile, with the allowed project files of this folder on top, as Prefect run here
-    // with that profile would read them.
-    let (mut resolved, _) = crate::choose::here::environment(&profiles, &a.name, false)?;
-    crate::choose::keyring_profiles::fill(&profiles.loc.path, &a.name, &mut resolved.settings)?;
-    crate::choose::here::hold_back(&profiles, &mut resolved.settings);
+    let mut cmd = command(&a)?;
+    with_profile(&mut cmd, &environment(&profiles, &name)?);
+    // exec replaces this process, so signals and the exit status pass straight through.
+    replace_with(cmd, &a)
+}
+
+/// What `exec NAME` changes: the profile, with the allowed project files of this folder on
+/// top, as Prefect run here with that profile would read them (warnings said once).
+pub fn environment(
+    profiles: &crate::prefect::profiles::Profiles,
+    name: &str,
+) -> Result<crate::shell::Plan> {
+    let (mut resolved, _) = crate::choose::here::environment(profiles, name, false)?;
+    crate::choose::keyring_profiles::fill(&profiles.loc.path, name, &mut resolved.settings)?;
+    crate::choose::here::hold_back(profiles, &mut resolved.settings);
     for w in &resolved.warnings {
         output::warn(w);
     }
-    let plan = plan::plan(&resolved);
-    let mut cmd = command(&a)?;
+    Ok(plan::plan(&resolved))
+}
+
+pub fn with_profile(cmd: &mut Command, plan: &crate::shell::Plan) {
     for name in &plan.unset {
         cmd.env_remove(name);
     }
     for (k, v) in &plan.set {
         cmd.env(k, v);
     }
-    // exec replaces this process, so signals and the exit status pass straight through.
-    replace_with(cmd, &a)
 }
 
 /// `exec --plain NAME -- prefect ...`: what the hook's `prefect` function runs for Prefect's
@@ -47,7 +61,7 @@ pub fn run(a: ExecArgs) -> Result<i32> {
 /// the environment plain Prefect has with `PREFECT_PROFILE=NAME`: no `PREFECT_*` of ours, only
 /// the user's kept ones and PREFECT_HOME/PREFECT_PROFILES_PATH. Project files that are not
 /// allowed stay absent: Prefect then runs in an empty private folder, where it reads none.
-fn plain(profiles: &crate::prefect::profiles::Profiles, a: &ExecArgs) -> Result<i32> {
+fn plain(profiles: &crate::prefect::profiles::Profiles, name: &str, a: &ExecArgs) -> Result<i32> {
     let keep = plan::kept();
     let mut cmd = command(a)?;
     for (k, _) in std::env::vars_os() {
@@ -56,7 +70,7 @@ fn plain(profiles: &crate::prefect::profiles::Profiles, a: &ExecArgs) -> Result<
             cmd.env_remove(k);
         }
     }
-    cmd.env("PREFECT_PROFILE", &a.name);
+    cmd.env("PREFECT_PROFILE", name);
     let here = crate::choose::here::project();
     if here.is_some_and(|p| !p.trusted() && p.mattering().next().is_some()) {
         let empty = empty_dir()?;
@@ -65,16 +79,20 @@ fn plain(profiles: &crate::prefect::profiles::Profiles, a: &ExecArgs) -> Result<
         cmd.env("PREFECT_PROFILES_PATH", cwd.join(&profiles.loc.path));
         cmd.current_dir(empty);
     }
-    if crate::choose::keyring_profiles::is_backed(&profiles.loc.path, &a.name) {
-        return crate::cmd::keyring_copy::run(profiles, &a.name, cmd);
+    if crate::choose::keyring_profiles::is_backed(&profiles.loc.path, name) {
+        return crate::cmd::keyring_copy::run(profiles, name, cmd);
     }
     replace_with(cmd, a)
 }
 
 /// Protected profiles (docs/protect.md): a Prefect command that changes one asks first; any
 /// other command is named on stderr, since what a script does cannot be known.
-fn guard(profiles: &crate::prefect::profiles::Profiles, a: &ExecArgs) -> Result<()> {
-    let Some((prog, args)) = a.command.split_first() else {
+pub fn guard(
+    profiles: &crate::prefect::profiles::Profiles,
+    name: &str,
+    command: &[std::ffi::OsString],
+) -> Result<()> {
+    let Some((prog, args)) = command.split_first() else {
         return Ok(());
     };
     let prog = prog.to_string_lossy();
@@ -83,9 +101,9 @@ fn guard(profiles: &crate::prefect::profiles::Profiles, a: &ExecArgs) -> Result<
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
-        return super::guard::prefect(profiles, &a.name, &args);
+        return super::guard::prefect(profiles, name, &args);
     }
-    super::guard::other(profiles, &a.name, &prog);
+    super::guard::other(profiles, name, &prog);
     Ok(())
 }
 

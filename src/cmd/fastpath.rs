@@ -7,7 +7,7 @@ use clap::ValueEnum;
 
 use crate::cli::{EnvArgs, ProfileFlag, PromptArgs};
 use crate::cmd;
-use crate::shell::{HookShell, Shell};
+use crate::shell::HookShell;
 use crate::sys::error::Result;
 
 /// Runs a hot command if argv is one we parse; None means "let clap do it".
@@ -100,15 +100,15 @@ fn prompt(args: &[String]) -> Option<PromptArgs> {
 /// `--shell SH` and `--profile NAME`, which `env` and `prompt` share: Some(true) when `args[*i]`
 /// was one (given once, as clap requires), Some(false) when it is something else, None to leave
 /// the line to clap.
-fn shell_or_profile(
+fn shell_or_profile<S: clap::ValueEnum>(
     args: &[String],
     i: &mut usize,
-    shell: &mut Option<Shell>,
+    shell: &mut Option<S>,
     profile: &mut ProfileFlag,
 ) -> Option<bool> {
     if let Some(v) = value(args, i, "--shell", "-s")? {
         shell.is_none().then_some(())?;
-        *shell = Some(Shell::from_str(v, false).ok()?);
+        *shell = Some(S::from_str(v, false).ok()?);
         return Some(true);
     }
     if let Some(v) = value(args, i, "--profile", "-p")? {
@@ -131,11 +131,13 @@ mod tests {
     fn parses_what_clap_would() {
         let a = env(&s(&["dev", "--shell", "fish", "--json"])).unwrap();
         assert_eq!(a.name.as_deref(), Some("dev"));
-        assert_eq!(a.shell, Some(Shell::Fish));
+        assert_eq!(a.shell, Some(crate::shell::Format::Fish));
         assert!(a.json);
         let a = env(&s(&["--shell=zsh", "-p", "x"])).unwrap();
-        assert_eq!(a.shell, Some(Shell::Zsh));
+        assert_eq!(a.shell, Some(crate::shell::Format::Zsh));
         assert_eq!(a.profile.profile.as_deref(), Some("x"));
+        let a = env(&s(&["--shell", "dotenv"])).unwrap();
+        assert_eq!(a.shell, Some(crate::shell::Format::Dotenv));
         let p = prompt(&s(&["-f", "{profile}", "--shell", "bash"])).unwrap();
         assert_eq!(p.format.as_deref(), Some("{profile}"));
     }

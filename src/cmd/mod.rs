@@ -9,6 +9,7 @@ pub mod current;
 pub mod doctor;
 pub mod env;
 pub mod exec;
+pub mod exec_each;
 pub mod fastpath;
 pub mod guard;
 pub mod hook;
@@ -51,6 +52,9 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Profile(c) => profile::run(c),
         Command::Config(c) => config::run(c),
         Command::Logout(p) => logout::run(p),
+        Command::Exec(a) if a.each.is_some() || a.all || a.workspace_pattern.is_some() => {
+            exec_each::run(a)
+        }
         Command::Exec(a) => exec::run(a),
         Command::Watch { json } => watch::run(json),
         Command::Completions { shell } => completions::run(shell),

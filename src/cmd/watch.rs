@@ -5,7 +5,6 @@
 //! writes are debounced into one line; `!` before the name marks a protected profile. SIGINT/SIGTERM end it with status 0.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -16,12 +15,6 @@ use crate::prefect::profiles::Profiles;
 use crate::prefect::target::Target;
 use crate::sys::error::{Error, Result};
 use crate::sys::output;
-
-static STOP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
 
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
@@ -94,11 +87,7 @@ fn nearest_existing(p: &Path) -> PathBuf {
 }
 
 pub fn run(json: bool) -> Result<i32> {
-    // SAFETY: the handler only stores to an atomic.
-    unsafe {
-        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
-        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
-    }
+    crate::sys::signals::catch_int_term();
     let loc = crate::choose::locate::locate()?;
     let file = loc.path.clone();
     let dir = file
@@ -124,7 +113,7 @@ pub fn run(json: bool) -> Result<i32> {
 
     let mut last: Option<std::result::Result<(String, String), String>> = None;
     let mut dirty = true;
-    while !STOP.load(Ordering::SeqCst) {
+    while !crate::sys::signals::stopped() {
         if dirty {
             // Debounce: wait until the burst is over.
             while rx.recv_timeout(DEBOUNCE).is_ok() {}

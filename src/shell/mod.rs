@@ -2,7 +2,9 @@
 //! reaches a shell goes through that shell's own quoting function (fish 3: `\` and `\'` are special inside single quotes).
 
 pub mod bash;
+pub mod dotenv;
 pub mod fish;
+pub mod github;
 pub mod nu;
 mod plan;
 pub mod powershell;
@@ -21,6 +23,36 @@ pub enum Shell {
     Sh,
     Powershell,
     Nu,
+}
+
+/// What `env --shell` prints: code for a shell, or a file for a CI system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Bash,
+    Zsh,
+    Fish,
+    Sh,
+    Powershell,
+    Nu,
+    /// A .env file that python-dotenv reads back exactly (sets only)
+    Dotenv,
+    /// GitHub Actions: masks on stdout, the values appended to the file $GITHUB_ENV names
+    Github,
+}
+
+impl Format {
+    /// The shell, when this is one.
+    pub fn shell(self) -> Option<Shell> {
+        Some(match self {
+            Format::Bash => Shell::Bash,
+            Format::Zsh => Shell::Zsh,
+            Format::Fish => Shell::Fish,
+            Format::Sh => Shell::Sh,
+            Format::Powershell => Shell::Powershell,
+            Format::Nu => Shell::Nu,
+            Format::Dotenv | Format::Github => return None,
+        })
+    }
 }
 
 /// The shells `hook` supports.

@@ -6,3 +6,5 @@ pub mod error;
 pub mod folder_file;
 pub mod output;
 pub mod paths;
+pub mod random;
+pub mod signals;
