@@ -552,3 +552,33 @@ fn prefects_profile_commands_on_a_keyring_profile_keep_the_key_in_the_keyring() 
     sweep(sb.dir.path(), GOOD_KEY);
     sweep(sb.dir.path(), NEW_KEY);
 }
+
+/// `workspace populate` from a keyring profile: each new profile's key goes into the OS
+/// keyring too, never into the file, and each applies with its key.
+#[test]
+fn populate_from_a_keyring_profile_keeps_every_key_in_the_keyring() {
+    let server = standard();
+    let sb = sandbox(&server);
+    let Some(_ss) = SecretService::start(&sb) else {
+        return;
+    };
+    let o = login_keyring(&sb, "main");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = sb.run(&["workspace", "populate", "-p", "main"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Created 3,"), "{}", stderr(&o));
+    let file = sb.read_profiles();
+    assert!(!file.contains(GOOD_KEY), "{file}");
+    for p in ["acme-prod", "acme-dev", "personal-sandbox"] {
+        assert!(file.contains(&format!("[profiles.{p}]")), "{file}");
+        let env = stdout(&sb.run(&["env", p, "--shell", "sh"]));
+        assert!(
+            env.contains(&format!("PREFECT_API_KEY={GOOD_KEY}")),
+            "{p}: {env}"
+        );
+    }
+    let o = sb.run(&["workspace", "populate", "-p", "main"]);
+    assert!(stderr(&o).contains("Nothing to change"), "{}", stderr(&o));
+    assert_eq!(sb.read_profiles(), file);
+    sweep(&sb.home(), GOOD_KEY);
+}

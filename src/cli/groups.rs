@@ -171,6 +171,28 @@ pub enum WorkspaceCmd {
         #[command(flatten)]
         net: NetArgs,
     },
+    /// Make one profile per workspace the profile's key can see (one request to Prefect Cloud)
+    Populate(PopulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PopulateArgs {
+    /// Names of the new profiles: {account} and {workspace} are the handle's two parts
+    #[arg(long, default_value = "{account}-{workspace}")]
+    pub template: String,
+    /// Print the plan and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the plan as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Also remove the profiles populate made earlier whose workspace is gone
+    #[arg(long)]
+    pub prune: bool,
+    #[command(flatten)]
+    pub profile: ProfileFlag,
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 #[derive(Debug, Args)]

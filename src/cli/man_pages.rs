@@ -75,6 +75,9 @@ The allowed \.prefect-profile and project files: path and SHA-256 of each.
 \fI$XDG_DATA_HOME/prefectx/protected\fR
 The protected profiles: one name or glob pattern per line.
 .TP
+\fI$XDG_DATA_HOME/prefectx/populated\fR
+The profiles \fBworkspace populate\fR made, with their workspace ids.
+.TP
 \fI$XDG_DATA_HOME/prefectx/keyring\fR
 Which profiles keep their key in the OS keyring.
 .TP

@@ -20,6 +20,7 @@ pub mod keyring_copy;
 pub mod login;
 pub mod logout;
 pub mod ls;
+pub mod populate;
 pub mod profile;
 pub mod prompt;
 pub mod prompt_text;

@@ -86,6 +86,16 @@ pub fn run(c: WorkspaceCmd) -> Result<i32> {
                 output::out(&s);
             }
         }
+        WorkspaceCmd::Populate(a) => {
+            let (profiles, r, key, owner) = keyed(&a.profile)?;
+            let api = target::cloud_api(Some(&r));
+            // Always asked: a workspace made or removed since the cache was written matters.
+            let list = fetch(&(&a.net).into(), &api, &key, &owner)?;
+            if list.is_empty() {
+                return Err(super::populate::none_found(&crate::cloud::ui_url(&api)));
+            }
+            return super::populate::run(&a, &profiles, &r, &key, &list, &api);
+        }
         WorkspaceCmd::Set {
             handle,
             profile,
