@@ -132,19 +132,26 @@ fn catalogue_matches_prefects_own_list_of_setting_names() {
 }
 
 /// `scripts/SCRIPT` run with the real prefect prints exactly the committed `data/DATA`.
-fn regenerated_from_prefect(script: &str, data: &str) {
-    let Some(v) = venv() else { return };
-    let root = env!("CARGO_MANIFEST_DIR");
+/// What `scripts/SCRIPT` prints, run with the prefect venv's python; None when skipped.
+fn script_output(script: &str) -> Option<String> {
+    let v = venv()?;
     let out = Command::new(v.join("bin/python"))
-        .arg(format!("{root}/scripts/{script}"))
+        .arg(format!("{}/scripts/{script}", env!("CARGO_MANIFEST_DIR")))
         .env("DO_NOT_TRACK", "1")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
+    Some(stdout(&out))
+}
+
+fn regenerated_from_prefect(script: &str, data: &str) {
+    let Some(printed) = script_output(script) else {
+        return;
+    };
+    let root = env!("CARGO_MANIFEST_DIR");
     let committed = std::fs::read_to_string(format!("{root}/data/{data}")).unwrap();
     assert_eq!(
-        stdout(&out),
-        committed,
+        printed, committed,
         "data/{data} is stale: run scripts/{script} with the prefect venv"
     );
 }
@@ -738,15 +745,11 @@ fn deliberate_differences_are_pinned() {
 /// and so does a listed one Prefect no longer has.
 #[test]
 fn the_protected_command_table_is_prefects_command_tree() {
-    let Some(v) = venv() else { return };
+    let Some(printed) = script_output("prefect-commands.py") else {
+        return;
+    };
     let root = env!("CARGO_MANIFEST_DIR");
-    let out = Command::new(v.join("bin/python"))
-        .arg(format!("{root}/scripts/prefect-commands.py"))
-        .env("DO_NOT_TRACK", "1")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let tree: std::collections::BTreeMap<String, String> = stdout(&out)
+    let tree: std::collections::BTreeMap<String, String> = printed
         .lines()
         .map(|l| {
             let (p, k) = l.split_once('\t').unwrap();

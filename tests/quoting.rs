@@ -113,6 +113,22 @@ fn hostile_char() -> impl Strategy<Value = char> {
     ]
 }
 
+/// `cases` lists of 300 random values, from a fixed seed so that a failure reproduces.
+fn random_values(cases: u32, seed: u64) -> (TestRunner, impl Strategy<Value = Vec<String>>) {
+    let runner = TestRunner::new(Config {
+        cases,
+        rng_seed: RngSeed::Fixed(seed),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = prop::collection::vec(
+        prop::collection::vec(hostile_char(), 0..40)
+            .prop_map(|cs| cs.into_iter().collect::<String>()),
+        300,
+    );
+    (runner, strategy)
+}
+
 /// Thousands of random values per shell per run: 12 cases of 300 values, with a fixed seed so
 /// a failure reproduces (set PREFECTX_PROPTEST_SEED to explore other seeds).
 #[test]
@@ -123,17 +139,7 @@ fn random_values_roundtrip_in_every_shell() {
         .unwrap_or(0x5eed_2026);
     let shells: Vec<&str> = SHELLS.into_iter().filter(|s| have(s)).collect();
     let sb = Sandbox::new();
-    let mut runner = TestRunner::new(Config {
-        cases: 12,
-        rng_seed: RngSeed::Fixed(seed),
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let strategy = prop::collection::vec(
-        prop::collection::vec(hostile_char(), 0..40)
-            .prop_map(|cs| cs.into_iter().collect::<String>()),
-        300,
-    );
+    let (mut runner, strategy) = random_values(12, seed);
     let checked = std::cell::Cell::new(0usize);
     runner
         .run(&strategy, |values| {
@@ -196,17 +202,7 @@ fn dotenv_files_read_back_exactly_through_python_dotenv() {
     let python = venv.join("bin/python");
     let sb = Sandbox::new();
     dotenv_roundtrip(&sb, &python, &corpus()).unwrap();
-    let mut runner = TestRunner::new(Config {
-        cases: 4,
-        rng_seed: RngSeed::Fixed(0x5eed_d07e),
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let strategy = prop::collection::vec(
-        prop::collection::vec(hostile_char(), 0..40)
-            .prop_map(|cs| cs.into_iter().collect::<String>()),
-        300,
-    );
+    let (mut runner, strategy) = random_values(4, 0x5eed_d07e);
     runner
         .run(&strategy, |values| {
             dotenv_roundtrip(&sb, &python, &values).map_err(TestCaseError::fail)
