@@ -164,6 +164,10 @@ prefect() {
           \command "$__prefectx_bin" exec --plain "$__PREFECTX_APPLIED" -- prefect "$@"
           \builtin return
         fi
+        # On Prefect's implicit default nothing is applied: `transfer --to NAME` and `profile
+        # delete NAME` still ask when NAME is protected (docs/protect.md).
+        \command "$__prefectx_bin" exec --keep-env ephemeral -- prefect "$@"
+        \builtin return
         ;;
     esac
   fi

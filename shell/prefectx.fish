@@ -163,6 +163,9 @@ function prefect --wraps prefect
                     command $__prefectx_bin exec --plain $__PREFECTX_APPLIED -- prefect $argv
                     return $status
                 end
+                # On Prefect's implicit default nothing is applied (see the bash hook).
+                command $__prefectx_bin exec --keep-env ephemeral -- prefect $argv
+                return $status
         end
     end
     # A protected profile: the binary asks before a command that changes it (see the bash hook).

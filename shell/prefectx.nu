@@ -137,6 +137,9 @@ def --wrapped prefect [...args] {
     ^@PREFECTX@ exec $name -- prefect ...$args
   } else if $wrap and $applied != "" and (($sub in [transfer profile profiles config]) or ($sub == "cloud" and $next in [login logout workspace])) {
     ^@PREFECTX@ exec --plain $applied -- prefect ...$args
+  } else if $wrap and (($sub in [transfer profile profiles config]) or ($sub == "cloud" and $next in [login logout workspace])) {
+    # On Prefect's implicit default nothing is applied (see the bash hook).
+    ^@PREFECTX@ exec --keep-env ephemeral -- prefect ...$args
   } else if ($env.PREFECTX_PROTECTED? | default "") != "" {
     # A protected profile: the binary asks before a command that changes it (docs/protect.md).
     ^@PREFECTX@ exec --keep-env $env.PREFECTX_PROTECTED -- prefect ...$args

@@ -629,3 +629,29 @@ fn readme_starship() -> String {
     let start = section.find("```toml\n").expect("a toml block") + "```toml\n".len();
     section[start..start + section[start..].find("```").unwrap()].to_string()
 }
+
+/// A shell on Prefect's implicit default (`active` names a bundled profile the file has no
+/// table for, choices.md) has applied no profile by name; Prefect's commands that name a protected profile still ask.
+#[test]
+fn on_the_implicit_default_commands_naming_a_protected_profile_ask() {
+    let sb = Sandbox::new();
+    sb.write_profiles("active = \"local\"\n\n[profiles.prod]\nPREFECT_API_URL = \"http://prod:1/api\"\n");
+    assert!(sb.run(&["profile", "protect", "prod"]).status.success());
+    for shell in common::pty::interactive_shells() {
+        let rc = rc_text(shell, &hook_line(shell, BIN));
+        let mut t = Term::start(&sb, shell, &rc);
+        assert_eq!(t.var("__PREFECTX_APPLIED"), "<unset>", "{shell}");
+        for line in [
+            "prefect profile delete prod",
+            "prefect transfer --from x --to prod",
+        ] {
+            let said = answer(&mut t, line, Some("no"));
+            assert!(
+                said.contains("changes protected profile 'prod'") && said.contains("nothing ran"),
+                "{shell}: {said}"
+            );
+        }
+        t.exit();
+    }
+    assert!(sb.read_profiles().contains("[profiles.prod]"));
+}
