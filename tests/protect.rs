@@ -635,7 +635,9 @@ fn readme_starship() -> String {
 #[test]
 fn on_the_implicit_default_commands_naming_a_protected_profile_ask() {
     let sb = Sandbox::new();
-    sb.write_profiles("active = \"local\"\n\n[profiles.prod]\nPREFECT_API_URL = \"http://prod:1/api\"\n");
+    sb.write_profiles(
+        "active = \"local\"\n\n[profiles.prod]\nPREFECT_API_URL = \"http://prod:1/api\"\n",
+    );
     assert!(sb.run(&["profile", "protect", "prod"]).status.success());
     for shell in common::pty::interactive_shells() {
         let rc = rc_text(shell, &hook_line(shell, BIN));
@@ -654,4 +656,41 @@ fn on_the_implicit_default_commands_naming_a_protected_profile_ask() {
         t.exit();
     }
     assert!(sb.read_profiles().contains("[profiles.prod]"));
+}
+
+/// The same in nushell: on an unprotected profile `prefect` starts nothing of ours (strace), on
+/// a protected one it goes through the binary once.
+#[test]
+fn nushell_runs_prefect_on_an_unprotected_profile_with_no_process_of_ours() {
+    let Some(w) = World::new() else { return };
+    if !have("nu") || !have("strace") {
+        return;
+    }
+    let log = w.sb.dir.path().join("strace-nu.log");
+    let mut nu = Nu::start_cmd(nu_command(&w.sb, "", Some(&log)));
+    let ours = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("execve(") && !l.contains("= -1") && l.contains(BIN))
+            .count()
+    };
+    nu.run("prefectx use dev");
+    assert_eq!(nu.var("PREFECTX_PROTECTED"), "<unset>");
+    let before = (ours(), w.counts());
+    nu.run("prefect variable ls");
+    assert_eq!(
+        ours(),
+        before.0,
+        "nu: a process of ours ran for prefect on dev"
+    );
+    assert_eq!(w.counts().0, before.1 .0 + 1);
+    nu.run("prefectx use prod");
+    let before = ours();
+    nu.run("prefect variable ls");
+    assert_eq!(
+        ours(),
+        before + 1,
+        "nu: prefect on prod goes through prefectx once"
+    );
 }
