@@ -124,13 +124,35 @@ fn populate_makes_one_profile_per_workspace_and_a_second_run_changes_nothing() {
         stdout(&out)
     );
     assert_eq!(sb.read_profiles(), after);
-    let out = sb.run(&["workspace", "populate", "--prune"]);
+    // A protected profile is removed only once its name is typed: with no terminal, refused.
+    assert!(sb.run(&["profile", "protect", "acme-etl"]).status.success());
+    let out = std::process::Command::new("setsid")
+        .arg("-w")
+        .arg(BIN)
+        .args(["workspace", "populate", "--prune"])
+        .env_clear()
+        .envs(sb.envs())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("changes protected profile 'acme-etl'"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sb.read_profiles(), after);
+    let out = sb
+        .cmd()
+        .args(["workspace", "populate", "--prune"])
+        .env("PREFECTX_CONFIRM", "0")
+        .output()
+        .unwrap();
     assert!(stderr(&out).contains("removed 1"), "{}", stderr(&out));
     let pruned = sb.read_profiles();
     assert!(!pruned.contains("[profiles.acme-etl]"), "{pruned}");
     assert_eq!(pruned.matches("[profiles.").count(), 3 + 10);
     assert!(pruned.contains("[profiles.prod]") && pruned.contains("[profiles.acme-dev]"));
-    assert_eq!(server.count(), 5);
+    assert_eq!(server.count(), 6);
 
     // The real prefect reads every profile made, with its workspace's URL.
     let Some(venv) = prefect_venv() else { return };
