@@ -101,11 +101,16 @@ fn spawn(run: &mut Run, command: &[std::ffi::OsString], piped: bool) -> Result<C
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     }
     run.started = Some(Instant::now());
+    // 127 or 126, as `exec` and shells say (it would fail for every profile alike).
     cmd.spawn().map_err(|e| {
-        Error::new(format!(
-            "exec: cannot run {}: {e}",
-            command[0].to_string_lossy()
-        ))
+        let code = match e.kind() {
+            std::io::ErrorKind::NotFound => 127,
+            _ => 126,
+        };
+        Error::with_code(
+            format!("exec: cannot run {}: {e}", command[0].to_string_lossy()),
+            code,
+        )
     })
 }
 

@@ -71,10 +71,11 @@ pub fn own_selected(flag: Option<&str>, what: &str) -> Result<()> {
     }
 }
 
-/// Where the profile points, as the prompt shows it: the workspace handle, else the URL.
+/// Where the profile points, as the prompt shows it: the workspace handle, else the host. The
+/// handle comes from the Cloud API and the URL from the file: escaped before the terminal.
 fn shown(profiles: &Profiles, name: &str) -> String {
     match profiles.resolve(name) {
-        Ok(r) => Target::of(&r).short(),
+        Ok(r) => output::safe(&Target::of(&r).short()).into_owned(),
         Err(_) => "not in the profiles file".into(),
     }
 }

@@ -100,6 +100,18 @@ pub fn run(
         }) == Some(true)
     };
     let mut rows = Vec::new();
+    // Ids go into URLs and the record: a workspace whose ids are not UUIDs is left out, said.
+    let (list, odd): (Vec<Workspace>, Vec<Workspace>) = list
+        .iter()
+        .cloned()
+        .partition(|w| target::workspace_ids(&w.api_url(cloud_api)).is_some());
+    for w in &odd {
+        output::warn(&format!(
+            "workspace {} has ids that are not UUIDs; skipped",
+            output::safe(&w.handle())
+        ));
+    }
+    let list = list.as_slice();
     let mut sorted: Vec<&Workspace> = list.iter().collect();
     sorted.sort_by_key(|w| w.handle());
     for w in &sorted {
