@@ -173,7 +173,18 @@ fn concurrent(
     loop {
         halt |= signals::stopped();
         while !halt && running.len() < n && next < runs.len() {
-            let mut child = spawn(&mut runs[next], command, true)?;
+            let mut child = match spawn(&mut runs[next], command, true) {
+                Ok(c) => c,
+                Err(e) => {
+                    // None left behind: the ones already running stop too.
+                    for (_, mut c, _) in running {
+                        // SAFETY: signalling our own child by its pid.
+                        unsafe { libc::kill(c.id() as i32, libc::SIGTERM) };
+                        let _ = c.wait();
+                    }
+                    return Err(e);
+                }
+            };
             let prefix = match a.no_prefix {
                 true => String::new(),
                 false => format!("{} | ", output::shown(&runs[next].name)),
