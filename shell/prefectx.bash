@@ -126,7 +126,8 @@ __prefectx_apply() {
 # `PREFECT_PROFILE=NAME prefect ...` run the real prefect with exactly NAME's environment, as
 # `prefectx exec NAME` does: this shell's exported settings would otherwise win over the
 # profile Prefect loads. Anything else runs prefect as it is, with no process of ours.
-# `command prefect` bypasses this; PREFECTX_WRAP_PREFECT=0 turns it off.
+# `command prefect` bypasses this; PREFECTX_WRAP_PREFECT=0 turns it off (but not the question
+# on a protected profile, at the end).
 prefect() {
   if [[ "${PREFECTX_WRAP_PREFECT-}" != 0 && "${PREFECTX_EXPORT-}" != profile ]]; then
     \builtin local __prefectx_name= __prefectx_a __prefectx_next= __prefectx_sub= __prefectx_i=0

@@ -38,7 +38,8 @@ Names (space- or comma-separated) that prefectx never sets or unsets.
 \fBprofile\fR: the hook exports only PREFECT_PROFILE and lets Prefect resolve the rest.
 .TP
 \fBPREFECTX_WRAP_PREFECT\fR
-\fB0\fR: no \fBprefect\fR wrapper function in hooked shells.
+\fB0\fR: the \fBprefect\fR function of hooked shells leaves selectors and profile commands to
+Prefect (it still asks before a change to a protected profile).
 .TP
 \fBPREFECTX_PROMPT\fR
 Set by the hook: the prompt segment (profile:target, with marks ! @ + *).
