@@ -209,7 +209,7 @@ fn ctrl_c_stops_every_child_and_reports_which_finished() {
     );
     // Its own process group, as a shell gives a foreground job.
     use std::os::unix::process::CommandExt;
-    let child = Command::new(BIN)
+    let mut child = Command::new(BIN)
         .process_group(0)
         .args([
             "exec",
@@ -239,6 +239,9 @@ fn ctrl_c_stops_every_child_and_reports_which_finished() {
     };
     wait_until(20, "three sleeping children", || sleeping() == 3);
     unsafe { libc::kill(-(child.id() as i32), libc::SIGINT) };
+    wait_until(20, "prefectx to end", || {
+        child.try_wait().ok().flatten().is_some()
+    });
     let out = child.wait_with_output().unwrap();
     wait_until(20, "no child left", || sleeping() == 0);
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));

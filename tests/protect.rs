@@ -377,7 +377,7 @@ fn unprotected_profiles_cost_nothing_and_marks_follow_at_the_next_prompt() {
     }
 }
 
-/// The mark in `ls`, `ls --json`, `prompt`, `watch --json` and `doctor`; globs; rename carries
+/// The mark in `ls`, `ls --json`, `prompt` and `doctor` (`watch` in tests/watch.rs); globs; rename carries
 /// the mark and delete drops it; prefectx's own changes ask too; `.prefect-profile` naming a
 /// protected profile needs `allow` and says it is protected.
 #[test]
@@ -521,33 +521,6 @@ fn the_mark_shows_everywhere_and_prefectx_own_changes_ask() {
     );
     assert_eq!(t.var("PREFECTX_PROTECTED"), "live");
     t.exit();
-}
-
-/// `watch --json` reports the mark, and a change of the mark prints a new line.
-#[test]
-fn watch_reports_the_mark() {
-    let sb = Sandbox::new();
-    sb.write_profiles(
-        "active = \"prod\"\n\n[profiles.prod]\nPREFECT_API_URL = \"http://prod:1/api\"\n",
-    );
-    let data = sb.home().join(".local/share/prefectx");
-    std::fs::create_dir_all(&data).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
-    let mut child = sb
-        .cmd()
-        .args(["watch", "--json"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
-    let first = lines.next().unwrap().unwrap();
-    assert!(first.contains("\"protected\":false"), "{first}");
-    assert!(sb.run(&["profile", "protect", "prod"]).status.success());
-    let line = lines.next().unwrap().unwrap();
-    assert!(line.contains("\"protected\":true"), "{line}");
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// The README's starship configuration, with the real starship: the protected profile in red.

@@ -130,3 +130,23 @@ fn json_lines_and_a_prefect_home_that_appears_later() {
     assert!(!line.contains("pnu_rotated"));
     assert_eq!(w.stop(15), 0, "SIGTERM ends it with 0");
 }
+
+/// A protected profile (docs/protect.md): `"protected"` in each JSON line, and setting the mark
+/// prints a new line.
+#[test]
+fn json_lines_report_the_protected_mark() {
+    let sb = Sandbox::new();
+    sb.write_profiles(FILE);
+    // Our data folder exists, private, as after any `allow` (watch watches it).
+    let data = sb.home().join(".local/share/prefectx");
+    std::fs::create_dir_all(&data).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let w = Watch::start(&sb, true);
+    let first = w.next();
+    assert!(first.contains("\"protected\":false"), "{first}");
+    assert!(sb.run(&["profile", "protect", "dev"]).status.success());
+    let line = w.next();
+    assert!(line.contains("\"protected\":true"), "{line}");
+    assert_eq!(w.stop(libc::SIGTERM), 0);
+}
