@@ -38,9 +38,7 @@ pub fn save(list: &[String]) -> Result<()> {
 
 /// The first pattern in `list` that protects `name`.
 pub fn by<'a>(list: &'a [String], name: &str) -> Option<&'a str> {
-    list.iter()
-        .find(|p| glob(p.as_bytes(), name.as_bytes()))
-        .map(String::as_str)
+    list.iter().find(|p| matches(p, name)).map(String::as_str)
 }
 
 /// Whether `name` is protected (reads the list).
@@ -80,7 +78,12 @@ pub fn deleted(name: &str) -> Result<()> {
     save(&list)
 }
 
-/// `*` matches any run of characters, `?` one; everything else itself.
+/// Whether glob `pattern` matches `name`: `*` any run of characters, `?` one, everything else
+/// itself. Also `exec --each` and `--workspace-pattern`.
+pub fn matches(pattern: &str, name: &str) -> bool {
+    glob(pattern.as_bytes(), name.as_bytes())
+}
+
 fn glob(p: &[u8], s: &[u8]) -> bool {
     match (p.first(), s.first()) {
         (None, None) => true,

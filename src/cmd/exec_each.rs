@@ -26,7 +26,7 @@ struct Run {
 
 /// The profiles of the file that the selector matches, in file order.
 fn matching(profiles: &Profiles, a: &ExecArgs) -> Vec<String> {
-    let glob = |p: &str, s: &str| crate::choose::protect::by(&[p.to_string()], s).is_some();
+    let glob = crate::choose::protect::matches;
     profiles
         .names()
         .into_iter()
@@ -288,21 +288,10 @@ fn summary(runs: &[Run], json: bool) {
         output::out(&s);
         return;
     }
-    let width = runs
-        .iter()
-        .map(|r| output::width(&output::shown(&r.name)))
-        .max()
-        .unwrap_or(0)
-        .max("profile".len());
-    let mut s = format!("{:<width$}  status       seconds\n", "profile");
-    for r in runs {
-        let shown = output::shown(&r.name);
-        let pad = " ".repeat(width - output::width(&shown));
-        s.push_str(&format!(
-            "{shown}{pad}  {:<11}  {:.2}\n",
-            status(r),
-            r.seconds
-        ));
+    let (header, column) = output::name_column(runs.iter().map(|r| r.name.as_str()), "profile");
+    let mut s = format!("{header}  status       seconds\n");
+    for (r, shown) in runs.iter().zip(&column) {
+        s.push_str(&format!("{shown}  {:<11}  {:.2}\n", status(r), r.seconds));
     }
     output::note(s.trim_end());
 }

@@ -60,13 +60,9 @@ pub fn run(json: bool) -> Result<i32> {
         output::out(&s);
         return Ok(0);
     }
-    let width = rows
-        .iter()
-        .map(|(n, _, _)| output::width(&output::shown(n)))
-        .max()
-        .unwrap_or(0);
+    let (_, column) = output::name_column(rows.iter().map(|(n, _, _)| n.as_str()), "");
     let mut s = String::new();
-    for (name, r, t) in &rows {
+    for ((name, r, t), shown) in rows.iter().zip(&column) {
         let a = if *name == active { '*' } else { ' ' };
         let h = if here.as_deref() == Some(name.as_str()) {
             '>'
@@ -88,10 +84,8 @@ pub fn run(json: bool) -> Result<i32> {
             ""
         };
         let guard = if guarded(name) { "  (protected)" } else { "" };
-        let shown = output::shown(name);
-        let pad = " ".repeat(width - output::width(&shown));
         s.push_str(&format!(
-            "{a}{h} {shown}{pad}  {:<9} {detail}{bundled}{keyring}{guard}\n",
+            "{a}{h} {shown}  {:<9} {detail}{bundled}{keyring}{guard}\n",
             t.kind()
         ));
     }

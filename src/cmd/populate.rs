@@ -14,8 +14,7 @@ use crate::sys::output::{self, q};
 
 const RECORD: &str = "populated";
 
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Action {
     Create,
     Update,
@@ -26,6 +25,26 @@ enum Action {
     /// Made by populate earlier; its workspace is gone (`--prune` removes it).
     Gone,
     Remove,
+}
+
+impl Action {
+    /// The word in the table and in `--json`.
+    fn label(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Unchanged => "unchanged",
+            Action::Collision => "collision",
+            Action::Gone => "gone",
+            Action::Remove => "remove",
+        }
+    }
+}
+
+impl serde::Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -92,13 +111,21 @@ pub fn run(
         .filter(|_| source.in_file)
         .map(str::to_string);
     let is_mine = |n: &str| mine.iter().any(|(_, p, _)| p == n);
-    let points_at = |n: &str, id: &str| {
-        profiles.resolve(n).ok().and_then(|r| {
+    // The hand-made profiles of each workspace, by workspace id (one resolve per profile).
+    let mut hand_made: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for n in profiles.names() {
+        if is_mine(&n) || n == source.name {
+            continue;
+        }
+        let id = profiles.resolve(&n).ok().and_then(|r| {
             r.get("PREFECT_API_URL")
                 .and_then(target::workspace_ids)
-                .map(|(_, w)| w == id)
-        }) == Some(true)
-    };
+                .map(|(_, w)| w)
+        });
+        if let Some(id) = id {
+            hand_made.entry(id).or_default().push(n);
+        }
+    }
     let mut rows = Vec::new();
     // Ids go into URLs and the record: a workspace whose ids are not UUIDs is left out, said.
     let (list, odd): (Vec<Workspace>, Vec<Workspace>) = list
@@ -112,15 +139,12 @@ pub fn run(
         ));
     }
     let list = list.as_slice();
-    let mut sorted: Vec<&Workspace> = list.iter().collect();
-    sorted.sort_by_key(|w| w.handle());
-    for w in &sorted {
-        let name = name_for(&a.template, w);
-        let twice = sorted
-            .iter()
-            .filter(|o| name_for(&a.template, o) == name)
-            .count()
-            > 1;
+    let mut sorted: Vec<(&Workspace, String)> =
+        list.iter().map(|w| (w, name_for(&a.template, w))).collect();
+    sorted.sort_by_key(|(w, _)| w.handle());
+    for (w, name) in &sorted {
+        let name = name.clone();
+        let twice = sorted.iter().filter(|(_, n)| *n == name).count() > 1;
         let url = w.api_url(cloud_api);
         let action = if name.is_empty() || twice {
             Action::Collision
@@ -139,13 +163,10 @@ pub fn run(
                 false => Action::Update,
             }
         };
-        let also = profiles
-            .names()
-            .into_iter()
-            .filter(|n| {
-                *n != name && !is_mine(n) && *n != source.name && points_at(n, &w.workspace_id)
-            })
-            .collect();
+        let also = hand_made
+            .get(&w.workspace_id)
+            .map(|v| v.iter().filter(|n| **n != name).cloned().collect())
+            .unwrap_or_default();
         rows.push(Row {
             action,
             profile: name,
@@ -267,20 +288,10 @@ fn print(rows: &[Row], json: bool) {
         output::out(&s);
         return;
     }
-    let width = rows
-        .iter()
-        .map(|r| output::width(&output::shown(&r.profile)))
-        .max()
-        .unwrap_or(0)
-        .max("profile".len());
-    let mut s = format!("{:<10} {:<width$}  workspace\n", "action", "profile");
-    for r in rows {
-        let shown = output::shown(&r.profile);
-        let pad = " ".repeat(width - output::width(&shown));
-        let action = serde_json::to_value(r.action)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+    let (header, column) = output::name_column(rows.iter().map(|r| r.profile.as_str()), "profile");
+    let mut s = format!("{:<10} {header}  workspace\n", "action");
+    for (r, shown) in rows.iter().zip(&column) {
+        let action = r.action.label();
         let why = match r.action {
             Action::Collision => {
                 "  (a profile of that name exists or another workspace gets it: left as it is)"
@@ -294,7 +305,7 @@ fn print(rows: &[Row], json: bool) {
             _ => String::new(),
         };
         s.push_str(&format!(
-            "{action:<10} {shown}{pad}  {}{why}\n",
+            "{action:<10} {shown}  {}{why}\n",
             output::safe(&r.workspace)
         ));
     }

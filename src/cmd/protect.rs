@@ -55,11 +55,7 @@ pub fn run(names: &[String], off: bool) -> Result<i32> {
         // may match none yet (it protects profiles made later).
         if !protect::is_pattern(n) {
             profiles.require(n)?;
-        } else if !profiles
-            .names()
-            .iter()
-            .any(|p| protect::by(std::slice::from_ref(n), p).is_some())
-        {
+        } else if !profiles.names().iter().any(|p| protect::matches(n, p)) {
             output::warn(&format!(
                 "the pattern {} matches no profile yet; kept for profiles made later",
                 q(n)

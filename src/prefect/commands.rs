@@ -35,32 +35,27 @@ fn key(name: &str) -> String {
         .collect()
 }
 
-/// The class of the command at `path` (space-separated), or None when Prefect has none there.
-fn class(path: &str) -> Option<&'static str> {
+/// The table's `(path, class)` rows.
+fn rows() -> impl Iterator<Item = (&'static str, &'static str)> {
     TSV.lines()
         .filter(|l| !l.starts_with('#'))
         .skip(1)
-        .find_map(|l| l.split_once('\t').filter(|(p, _)| *p == path).map(|x| x.1))
+        .filter_map(|l| l.split_once('\t'))
+}
+
+/// The class of the command at `path` (space-separated), or None when Prefect has none there.
+fn class(path: &str) -> Option<&'static str> {
+    rows().find_map(|(p, c)| (p == path).then_some(c))
 }
 
 /// The command under `parent` that the typed word `word` names, as Prefect matches it.
 fn child(parent: &str, word: &str) -> Option<String> {
-    let depth = if parent.is_empty() {
-        0
-    } else {
-        parent.split(' ').count()
-    };
-    let kids: Vec<&str> = TSV
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .skip(1)
-        .filter_map(|l| l.split('\t').next())
-        .filter(|p| {
-            let mut w = p.split(' ');
-            let head: Vec<&str> = w.by_ref().take(depth).collect();
-            head.join(" ") == parent && w.clone().count() == 1
+    let kids: Vec<&str> = rows()
+        .filter_map(|(p, _)| match parent {
+            "" => Some(p),
+            _ => p.strip_prefix(parent)?.strip_prefix(' '),
         })
-        .map(|p| p.rsplit(' ').next().unwrap_or(p))
+        .filter(|k| !k.contains(' '))
         .collect();
     let name = kids.iter().find(|k| **k == word).or_else(|| {
         let m: Vec<&&str> = kids.iter().filter(|k| key(k) == key(word)).collect();

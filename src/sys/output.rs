@@ -102,6 +102,29 @@ pub fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
 
+/// A column of profile names, as `shown` prints them, padded to the widest (and to `header`):
+/// the header padded, then each name padded, in `names`' order.
+pub fn name_column<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    header: &str,
+) -> (String, Vec<String>) {
+    let shown: Vec<String> = names.into_iter().map(shown).collect();
+    let w = shown
+        .iter()
+        .map(|n| width(n))
+        .max()
+        .unwrap_or(0)
+        .max(width(header));
+    let pad = |n: String| {
+        let spaces = w - width(&n);
+        n + &" ".repeat(spaces)
+    };
+    (
+        pad(header.to_string()),
+        shown.into_iter().map(pad).collect(),
+    )
+}
+
 /// Writes one line to stderr, prefixed like every message of ours.
 pub fn warn(msg: &str) {
     line(&format!("prefectx: warning: {}", safe_lines(msg)));
