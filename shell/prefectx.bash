@@ -167,7 +167,7 @@ prefect() {
         fi
         # On Prefect's implicit default nothing is applied: `transfer --to NAME` and `profile
         # delete NAME` still ask when NAME is protected (docs/protect.md).
-        \command "$__prefectx_bin" exec --keep-env ephemeral -- prefect "$@"
+        \command "$__prefectx_bin" exec --keep-env -- prefect "$@"
         \builtin return
         ;;
     esac
@@ -175,7 +175,7 @@ prefect() {
   # A protected profile (docs/protect.md): the binary asks before a command that changes it.
   # Any other shell runs prefect with no process of ours.
   if [[ -n "${PREFECTX_PROTECTED-}" ]]; then
-    \command "$__prefectx_bin" exec --keep-env "$PREFECTX_PROTECTED" -- prefect "$@"
+    \command "$__prefectx_bin" exec --keep-env -- prefect "$@"
     \builtin return
   fi
   \command prefect "$@"

@@ -164,13 +164,13 @@ function prefect --wraps prefect
                     return $status
                 end
                 # On Prefect's implicit default nothing is applied (see the bash hook).
-                command $__prefectx_bin exec --keep-env ephemeral -- prefect $argv
+                command $__prefectx_bin exec --keep-env -- prefect $argv
                 return $status
         end
     end
     # A protected profile: the binary asks before a command that changes it (see the bash hook).
     if test -n "$PREFECTX_PROTECTED"
-        command $__prefectx_bin exec --keep-env $PREFECTX_PROTECTED -- prefect $argv
+        command $__prefectx_bin exec --keep-env -- prefect $argv
         return $status
     end
     command prefect $argv

@@ -139,10 +139,10 @@ def --wrapped prefect [...args] {
     ^@PREFECTX@ exec --plain $applied -- prefect ...$args
   } else if $wrap and (($sub in [transfer profile profiles config]) or ($sub == "cloud" and $next in [login logout workspace])) {
     # On Prefect's implicit default nothing is applied (see the bash hook).
-    ^@PREFECTX@ exec --keep-env ephemeral -- prefect ...$args
+    ^@PREFECTX@ exec --keep-env -- prefect ...$args
   } else if ($env.PREFECTX_PROTECTED? | default "") != "" {
     # A protected profile: the binary asks before a command that changes it (docs/protect.md).
-    ^@PREFECTX@ exec --keep-env $env.PREFECTX_PROTECTED -- prefect ...$args
+    ^@PREFECTX@ exec --keep-env -- prefect ...$args
   } else {
     ^prefect ...$args
   }

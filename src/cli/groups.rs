@@ -200,8 +200,8 @@ pub struct ExecArgs {
     /// For Prefect's own profile commands (the hook's `prefect` function): NAME as plain Prefect
     #[arg(long, hide = true)]
     pub plain: bool,
-    /// For the hook's `prefect` function in a shell on a protected profile: the command runs
-    /// with this environment as it is, after the question (docs/protect.md)
+    /// For the hook's `prefect` function: the command runs with this environment as it is, after
+    /// the question when it changes a protected profile (docs/protect.md); names no profile
     #[arg(long, hide = true, conflicts_with = "plain")]
     pub keep_env: bool,
     /// Run the command once per profile of the file whose name matches PATTERN (`prod*`)
@@ -226,7 +226,7 @@ pub struct ExecArgs {
     #[arg(long, requires = "multi")]
     pub json: bool,
     /// Profile to run the command with
-    #[arg(add = ArgValueCandidates::new(complete::profiles), required_unless_present = "multi")]
+    #[arg(add = ArgValueCandidates::new(complete::profiles), required_unless_present_any = ["multi", "keep_env"])]
     pub name: Option<String>,
     /// The command and its arguments (a `--` before it is optional, as with `env` and `sudo`)
     #[arg(

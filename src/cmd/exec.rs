@@ -9,17 +9,22 @@ use crate::cli::ExecArgs;
 use crate::sys::error::{Error, Result};
 use crate::sys::output;
 
-pub fn run(a: ExecArgs) -> Result<i32> {
+pub fn run(mut a: ExecArgs) -> Result<i32> {
+    let profiles = super::common::load()?;
+    if a.keep_env {
+        // The profile at stake is the one in effect here, by the rule every command uses: the
+        // hooked shell's own, or Prefect's default where nothing is applied.
+        a.command = unnamed_command(&a);
+        let (in_use, _) = crate::choose::effective::select(&profiles, None)?;
+        guard(&profiles, &in_use, &a.command)?;
+        return replace_with(command(&a)?, &a);
+    }
     let name = a
         .name
         .clone()
         .ok_or_else(|| Error::usage("exec needs a profile"))?;
-    let profiles = super::common::load()?;
     profiles.require(&name)?;
     guard(&profiles, &name, &a.command)?;
-    if a.keep_env {
-        return replace_with(command(&a)?, &a);
-    }
     if a.plain {
         return plain(&profiles, &name, &a);
     }
@@ -83,6 +88,16 @@ fn plain(profiles: &crate::prefect::profiles::Profiles, name: &str, a: &ExecArgs
         return crate::cmd::keyring_copy::run(profiles, name, cmd);
     }
     replace_with(cmd, a)
+}
+
+/// The command line of a form that names no profile (`--keep-env`, `--each`, `--all`): clap
+/// reads the command's first word as the profile when no `--` comes before it.
+pub fn unnamed_command(a: &ExecArgs) -> Vec<std::ffi::OsString> {
+    a.name
+        .iter()
+        .map(std::ffi::OsString::from)
+        .chain(a.command.iter().cloned())
+        .collect()
 }
 
 /// Protected profiles (docs/protect.md): a Prefect command that changes one asks first; any

@@ -46,11 +46,7 @@ fn matching(profiles: &Profiles, a: &ExecArgs) -> Vec<String> {
 
 pub fn run(a: ExecArgs) -> Result<i32> {
     let profiles = super::common::load()?;
-    // Without `--`, clap reads the command's first word as the profile.
-    let mut command = a.command.clone();
-    if let Some(n) = &a.name {
-        command.insert(0, n.into());
-    }
+    let command = super::exec::unnamed_command(&a);
     if command.is_empty() {
         return Err(Error::usage("exec needs a command after --"));
     }
