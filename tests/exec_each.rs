@@ -13,6 +13,13 @@ use common::*;
 /// One GET to the profile's server, with its key, from a real HTTP client.
 const HIT: &str = "import os, urllib.request\nr = urllib.request.Request(os.environ['PREFECT_API_URL'] + '/hello', headers={'Authorization': 'Bearer ' + os.environ['PREFECT_API_KEY']})\nprint(os.environ['PREFECT_PROFILE'], urllib.request.urlopen(r).status)\n";
 
+/// The summary's line for `profile`.
+fn row<'a>(summary: &'a str, profile: &str) -> Option<&'a str> {
+    summary
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(profile))
+}
+
 struct Three {
     sb: Sandbox,
     servers: Vec<Server>,
@@ -72,9 +79,7 @@ fn each_profile_reaches_its_own_server_with_its_own_key() {
         let summary = stderr(&out);
         for i in 0..3 {
             assert!(
-                summary
-                    .lines()
-                    .any(|l| l.starts_with(&format!("p{i} ")) && l.contains(" 0 ")),
+                row(&summary, &format!("p{i}")).is_some_and(|l| l.contains(" 0 ")),
                 "{summary}"
             );
         }
@@ -182,15 +187,11 @@ fn one_failure_shows_in_the_summary_and_the_status() {
     assert_eq!(out.status.code(), Some(1));
     let summary = stderr(&out);
     assert!(
-        summary
-            .lines()
-            .any(|l| l.starts_with("p1 ") && l.contains(" 3 ")),
+        row(&summary, "p1").is_some_and(|l| l.contains(" 3 ")),
         "{summary}"
     );
     assert!(
-        summary
-            .lines()
-            .any(|l| l.starts_with("p2 ") && l.contains("not run")),
+        row(&summary, "p2").is_some_and(|l| l.contains("not run")),
         "{summary}"
     );
     // Without --each/--all the multi-profile flags are refused.
@@ -247,15 +248,12 @@ fn ctrl_c_stops_every_child_and_reports_which_finished() {
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     let summary = stderr(&out);
     assert!(
-        summary
-            .lines()
-            .any(|l| l.starts_with("p0 ") && l.contains(" 0 ")),
+        row(&summary, "p0").is_some_and(|l| l.contains(" 0 ")),
         "{summary}"
     );
     for p in ["other", "p1", "p2"] {
         assert!(
-            summary.lines().any(|l| l.starts_with(&format!("{p} "))
-                && (l.contains("signal") || l.contains("interrupted"))),
+            row(&summary, p).is_some_and(|l| l.contains("signal") || l.contains("interrupted")),
             "{p}: {summary}"
         );
     }

@@ -331,13 +331,7 @@ fn unprotected_profiles_cost_nothing_and_marks_follow_at_the_next_prompt() {
         let log = w.sb.dir.path().join(format!("strace-{shell}.log"));
         let rc = rc_text(shell, &hook_line(shell, BIN));
         let mut t = Term::start_cmd(shell_command(&w.sb, shell, &rc, Some(&log)), shell);
-        let ours = || {
-            std::fs::read_to_string(&log)
-                .unwrap_or_default()
-                .lines()
-                .filter(|l| l.contains("execve(") && !l.contains("= -1") && l.contains(BIN))
-                .count()
-        };
+        let ours = || common::pty::execs_of(&log, BIN);
         t.run("prefectx use dev");
         assert_eq!(t.var("PREFECTX_PROTECTED"), "<unset>");
         let before = (ours(), w.counts());
@@ -641,13 +635,7 @@ fn nushell_runs_prefect_on_an_unprotected_profile_with_no_process_of_ours() {
     }
     let log = w.sb.dir.path().join("strace-nu.log");
     let mut nu = Nu::start_cmd(nu_command(&w.sb, "", Some(&log)));
-    let ours = || {
-        std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .lines()
-            .filter(|l| l.contains("execve(") && !l.contains("= -1") && l.contains(BIN))
-            .count()
-    };
+    let ours = || common::pty::execs_of(&log, BIN);
     nu.run("prefectx use dev");
     assert_eq!(nu.var("PREFECTX_PROTECTED"), "<unset>");
     let before = (ours(), w.counts());

@@ -104,7 +104,9 @@ fn run_action(shell: Shell, action: &Action, out: &mut String) -> Result<()> {
         ("__prefectx_trust", crate::choose::trust::file_path()),
         ("__prefectx_protf", protect::file_path()),
     ] {
-        let _ = list.map(|t| shell.set_local(out, var, &t.to_string_lossy()));
+        if let Ok(t) = list {
+            shell.set_local(out, var, &t.to_string_lossy());
+        }
     }
 
     apply(shell, action, &loc, moved, seen, out)

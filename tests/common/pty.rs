@@ -137,10 +137,15 @@ impl Term {
 
 /// The programs started (successful execve calls) in an `strace -f -e trace=execve` log so far.
 pub fn execs_in(log: &Path) -> usize {
+    execs_of(log, "")
+}
+
+/// The successful execve calls of `program` (a path in the call) in such a log so far.
+pub fn execs_of(log: &Path, program: &str) -> usize {
     std::fs::read_to_string(log)
         .unwrap_or_default()
         .lines()
-        .filter(|l| l.contains("execve(") && !l.contains("= -1"))
+        .filter(|l| l.contains("execve(") && !l.contains("= -1") && l.contains(program))
         .count()
 }
 
