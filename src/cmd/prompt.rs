@@ -25,7 +25,9 @@ pub fn run(a: PromptArgs) -> Result<i32> {
     let mut text = prompt_text::text(
         &r,
         a.format.as_deref(),
-        crate::choose::protect::is_protected(&name),
+        // The list is read only when the segment can show the mark.
+        a.format.as_deref().is_none_or(|f| f.contains("{protected}"))
+            && crate::choose::protect::is_protected(&name),
     );
     if a.format.is_none() {
         let folder = matches!(why, crate::prefect::profiles::Selected::Folder(_));
