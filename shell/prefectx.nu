@@ -133,15 +133,14 @@ def --wrapped prefect [...args] {
       $i = $i + 1
     }
   }
+  let own = $wrap and (($sub in [transfer profile profiles config]) or ($sub == "cloud" and $next in [login logout workspace]))
   if $name != "" {
     ^@PREFECTX@ exec $name -- prefect ...$args
-  } else if $wrap and $applied != "" and (($sub in [transfer profile profiles config]) or ($sub == "cloud" and $next in [login logout workspace])) {
+  } else if $own and $applied != "" {
     ^@PREFECTX@ exec --plain $applied -- prefect ...$args
-  } else if $wrap and (($sub in [transfer profile profiles config]) or ($sub == "cloud" and $next in [login logout workspace])) {
-    # On Prefect's implicit default nothing is applied (see the bash hook).
-    ^@PREFECTX@ exec --keep-env -- prefect ...$args
-  } else if ($env.PREFECTX_PROTECTED? | default "") != "" {
-    # A protected profile: the binary asks before a command that changes it (docs/protect.md).
+  } else if $own or ($env.PREFECTX_PROTECTED? | default "") != "" {
+    # A protected profile, or Prefect's implicit default where nothing is applied: the binary
+    # asks before a command that changes a protected profile (docs/protect.md).
     ^@PREFECTX@ exec --keep-env -- prefect ...$args
   } else {
     ^prefect ...$args
