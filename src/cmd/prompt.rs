@@ -26,7 +26,9 @@ pub fn run(a: PromptArgs) -> Result<i32> {
         &r,
         a.format.as_deref(),
         // The list is read only when the segment can show the mark.
-        a.format.as_deref().is_none_or(|f| f.contains("{protected}"))
+        a.format
+            .as_deref()
+            .is_none_or(|f| f.contains("{protected}"))
             && crate::choose::protect::is_protected(&name),
     );
     if a.format.is_none() {
